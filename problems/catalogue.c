@@ -1,0 +1,102 @@
+/* The one list of problem types, and the generic instance functions.
+ * Adding a problem means one file and one line here. */
+#include "problem.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+extern const struct ob_problem_type ob_rosenbrock;
+extern const struct ob_problem_type ob_beale;
+extern const struct ob_problem_type ob_quadratic;
+extern const struct ob_problem_type ob_noisy_quadratic;
+extern const struct ob_problem_type ob_saddle;
+extern const struct ob_problem_type ob_monkey_saddle;
+extern const struct ob_problem_type ob_cliff;
+extern const struct ob_problem_type ob_logreg_breast_cancer;
+
+const struct ob_problem_type *const ob_problem_types[] = {
+    &ob_rosenbrock, &ob_beale,        &ob_quadratic,
+    &ob_noisy_quadratic, &ob_saddle,  &ob_monkey_saddle,
+    &ob_cliff,      &ob_logreg_breast_cancer,
+};
+const size_t ob_problem_type_count =
+    sizeof ob_problem_types / sizeof ob_problem_types[0];
+
+const struct ob_problem_type *ob_problem_find(const char *name)
+{
+    for (size_t i = 0; i < ob_problem_type_count; i++)
+        if (strcmp(ob_problem_types[i]->name, name) == 0)
+            return ob_problem_types[i];
+    return NULL;
+}
+
+int ob_problem_create(struct ob_problem *p,
+                      const struct ob_problem_type *type,
+                      const struct ob_setting *settings,
+                      size_t setting_count, struct ob_error *err)
+{
+    struct ob_param_values values;
+    char owner[64];
+    int status;
+
+    memset(p, 0, sizeof *p);
+    p->type = type;
+    p->minimum = NAN;
+    p->target = NAN;
+    snprintf(owner, sizeof owner, "problem %s", type->name);
+    ob_params_defaults(type->params, type->param_count, &values);
+    status = ob_params_apply(type->params, type->param_count, settings,
+                             setting_count, owner, &values, NULL, err);
+    if (status != OB_OK)
+        return status;
+    status = type->create(p, &values, err);
+    if (status != OB_OK) {
+        ob_problem_destroy(p);
+        return status;
+    }
+    if (isnan(p->target) && !isnan(p->minimum))
+        p->target = p->minimum + 1e-6;
+    return OB_OK;
+}
+
+void ob_problem_destroy(struct ob_problem *p)
+{
+    if (p->type != NULL && p->type->destroy != NULL && p->data != NULL)
+        p->type->destroy(p);
+    free(p->start);
+    free(p->minimizer);
+    p->start = NULL;
+    p->minimizer = NULL;
+    p->data = NULL;
+}
+
+double ob_problem_eval(const struct ob_problem *p, const double *x,
+                       double *grad, struct ob_rng *rng)
+{
+    return p->type->eval(p, x, grad, rng);
+}
+
+const char *ob_data_dir(void)
+{
+    const char *dir = getenv("OPTBENCH_DATA_DIR");
+
+    return (dir != NULL && *dir != '\0') ? dir : OB_DEFAULT_DATA_DIR;
+}
+
+int ob_problem_set_points(struct ob_problem *p, const double *start,
+                          const double *minimizer, struct ob_error *err)
+{
+    p->start = malloc(sizeof(double) * p->dim);
+    if (p->start == NULL)
+        return ob_errorf(err, OB_ENOMEM, "out of memory");
+    memcpy(p->start, start, sizeof(double) * p->dim);
+    if (minimizer != NULL) {
+        p->minimizer = malloc(sizeof(double) * p->dim);
+        if (p->minimizer == NULL)
+            return ob_errorf(err, OB_ENOMEM, "out of memory");
+        memcpy(p->minimizer, minimizer, sizeof(double) * p->dim);
+    }
+    return OB_OK;
+}

@@ -1,0 +1,76 @@
+/* Rosenbrock's valley (Rosenbrock 1960), n-D chained form:
+ *   f(x) = sum_{i<n-1} (1 - x_i)^2 + 100 (x_{i+1} - x_i^2)^2
+ * Minimum 0 at (1, ..., 1). Default 2-D start (-1.5, 2); in n-D the start
+ * alternates -1.5, 2. A narrow curved valley: the classic test of how an
+ * optimizer follows a bending ridge. */
+#include "../problem.h"
+
+#include <stdlib.h>
+
+enum { DIM, PARAM_COUNT };
+
+static const struct ob_param_spec rosenbrock_params[PARAM_COUNT] = {
+    [DIM] = {"n", OB_PARAM_INT, 2.0, NULL, "dimension (>= 2)"},
+};
+
+static int rosenbrock_create(struct ob_problem *p,
+                             const struct ob_param_values *values,
+                             struct ob_error *err)
+{
+    double n = values->number[DIM];
+    double *start, *ones;
+    int status;
+
+    if (n < 2.0 || n > 1e6)
+        return ob_errorf(err, OB_EINVAL,
+                         "problem rosenbrock: n=%g must be in [2, 1e6]", n);
+    p->dim = (size_t)n;
+    start = malloc(sizeof(double) * p->dim);
+    ones = malloc(sizeof(double) * p->dim);
+    if (start == NULL || ones == NULL) {
+        free(start);
+        free(ones);
+        return ob_errorf(err, OB_ENOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < p->dim; i++) {
+        start[i] = (i % 2 == 0) ? -1.5 : 2.0;
+        ones[i] = 1.0;
+    }
+    status = ob_problem_set_points(p, start, ones, err);
+    free(start);
+    free(ones);
+    p->minimum = 0.0;
+    return status;
+}
+
+static double rosenbrock_eval(const struct ob_problem *p, const double *x,
+                              double *grad, struct ob_rng *rng)
+{
+    double loss = 0.0;
+
+    (void)rng;
+    if (grad != NULL)
+        for (size_t i = 0; i < p->dim; i++)
+            grad[i] = 0.0;
+    for (size_t i = 0; i + 1 < p->dim; i++) {
+        double a = 1.0 - x[i];
+        double b = x[i + 1] - x[i] * x[i];
+
+        loss += a * a + 100.0 * (b * b);
+        if (grad != NULL) {
+            grad[i] += -2.0 * a - 400.0 * x[i] * b;
+            grad[i + 1] += 200.0 * b;
+        }
+    }
+    return loss;
+}
+
+const struct ob_problem_type ob_rosenbrock = {
+    .name = "rosenbrock",
+    .description = "Rosenbrock's curved valley, n-D (default 2-D)",
+    .params = rosenbrock_params,
+    .param_count = PARAM_COUNT,
+    .create = rosenbrock_create,
+    .destroy = NULL,
+    .eval = rosenbrock_eval,
+};

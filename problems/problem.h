@@ -1,0 +1,84 @@
+/* Problem types and instances.
+ *
+ * A problem type is a const table (name, parameter specs, create, destroy,
+ * eval), one per file under problems/functions or problems/models, listed
+ * in catalogue.c. An instance holds its dimension, default start, known
+ * minimum and whatever data the type needs. */
+#ifndef OB_PROBLEM_H
+#define OB_PROBLEM_H
+
+#include <stddef.h>
+
+#include "../src/util/error.h"
+#include "../src/util/params.h"
+#include "../src/util/rng.h"
+
+struct ob_problem_type;
+
+struct ob_problem {
+    const struct ob_problem_type *type;
+    size_t dim;
+    double *start;     /* default start, dim values, owned */
+    double *minimizer; /* one minimiser (dim values, owned) or NULL */
+    double minimum;    /* known minimum value, or NAN (unknown/unbounded) */
+    /* Loss at or below which a run counts as having reached the target:
+     * minimum + 1e-6 for functions with a known minimum, otherwise a value
+     * documented by the type. */
+    double target;
+    int stochastic;    /* the gradient depends on the random stream */
+    void *data;        /* type-specific, owned, freed by type->destroy */
+};
+
+struct ob_problem_type {
+    const char *name;        /* "rosenbrock": CLI and CSV name */
+    const char *description; /* one line for `optbench list` */
+    const struct ob_param_spec *params;
+    size_t param_count;
+    /* Builds an instance from parsed values (indexed like params): sets
+     * dim, start (malloc'd), minimizer, minimum, target, stochastic, data.
+     * On error everything it allocated is freed and err names the value. */
+    int (*create)(struct ob_problem *p, const struct ob_param_values *values,
+                  struct ob_error *err);
+    /* Frees p->data (may be NULL); start and minimizer are freed by
+     * ob_problem_destroy. */
+    void (*destroy)(struct ob_problem *p);
+    /* Loss at x. When grad is non-NULL it receives the gradient (dim
+     * values). When rng is NULL both are exact (full batch, no noise); when
+     * rng is non-NULL a stochastic problem draws its minibatch or gradient
+     * noise from it and returns the loss of that sample. Deterministic
+     * problems ignore rng. Never fails: non-finite values are returned as
+     * they arise so the harness can record divergence. */
+    double (*eval)(const struct ob_problem *p, const double *x, double *grad,
+                   struct ob_rng *rng);
+};
+
+/* The catalogue: every problem type, in display order. */
+extern const struct ob_problem_type *const ob_problem_types[];
+extern const size_t ob_problem_type_count;
+
+/* Type called `name`, or NULL. */
+const struct ob_problem_type *ob_problem_find(const char *name);
+
+/* Parses settings (unknown keys are errors) and creates an instance. */
+int ob_problem_create(struct ob_problem *p,
+                      const struct ob_problem_type *type,
+                      const struct ob_setting *settings,
+                      size_t setting_count, struct ob_error *err);
+
+/* Frees an instance; safe on a zeroed struct. */
+void ob_problem_destroy(struct ob_problem *p);
+
+/* Shorthand for p->type->eval(p, x, grad, rng). */
+double ob_problem_eval(const struct ob_problem *p, const double *x,
+                       double *grad, struct ob_rng *rng);
+
+/* Folder holding the data files (problems/data in the source tree, unless
+ * the environment variable OPTBENCH_DATA_DIR says otherwise). */
+const char *ob_data_dir(void);
+
+/* Helper for types: allocates p->start with dim values copied from start
+ * and, when minimizer is non-NULL, p->minimizer likewise. */
+int ob_problem_set_points(struct ob_problem *p, const double *start,
+                          const double *minimizer, struct ob_error *err);
+
+#endif
