@@ -159,7 +159,6 @@ static int parse_value(const struct ob_param_spec *spec, const char *text,
         *list = text;
         return OB_OK;
     }
-    }
     return ob_errorf(err, OB_EINVAL, "%s: %s has an unknown kind", owner,
                      spec->name);
 }
