@@ -1,4 +1,466 @@
-int main(void)
+/* The optbench command line: options, messages and exit codes. Everything
+ * else lives in the library (src/optim, problems, src/harness). */
+#include <errno.h>
+#include <getopt.h>
+#include <locale.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "harness/harness.h"
+#include "util/log.h"
+
+enum { EXIT_OK = 0, EXIT_RUN_FAILED = 1, EXIT_USAGE = 2 };
+
+#define MAX_CLI_SETTINGS 64
+
+static const char usage_text[] =
+    "usage: optbench COMMAND [OPTIONS]\n"
+    "\n"
+    "commands:\n"
+    "  trace   run one optimizer on one problem, CSV on stdout\n"
+    "  run     run the default suite: CSVs under results/, charts under "
+    "plots/\n"
+    "  list    show every optimizer and problem with their parameters\n"
+    "\n"
+    "optbench COMMAND --help shows the options of a command.\n";
+
+static const char trace_usage[] =
+    "usage: optbench trace --optimizer NAME [--param KEY=VALUE]...\n"
+    "                      --problem NAME [--problem-param KEY=VALUE]...\n"
+    "                      [--x0 V,V,...] [--steps N] [--seed S]\n"
+    "\n"
+    "Prints step,loss,x0,x1,... as CSV: row 0 is the start, row k the point\n"
+    "after k updates and the exact loss there. Clipping and schedules are\n"
+    "params (--param clip_norm=1, --param schedule=cosine). Defaults:\n"
+    "--steps 100, --seed 1, --x0 the problem's start.\n";
+
+static const char run_usage[] =
+    "usage: optbench run [--out DIR] [--jobs N] [--no-charts] "
+    "[--progress|--no-progress]\n"
+    "\n"
+    "Runs the default suite (every optimizer x every problem x 5 seeds) in\n"
+    "parallel and writes DIR/results/default/{runs,traces,timings}.csv and\n"
+    "a chart per problem under DIR/plots/default/ (DIR defaults to the\n"
+    "current folder). --jobs sets the number of threads (default: OpenMP's,\n"
+    "which follows OMP_NUM_THREADS).\n";
+
+static int usage_error(const char *usage, const char *format, const char *arg)
 {
+    char message[512];
+
+    snprintf(message, sizeof message, format, arg);
+    ob_log(OB_LOG_ERROR, "%s", message);
+    fputs(usage, stderr);
+    return EXIT_USAGE;
+}
+
+/* Parses a whole number in [minimum, maximum]; the whole text must be
+ * digits. */
+static int parse_count(const char *text, unsigned long long minimum,
+                       unsigned long long maximum, unsigned long long *out)
+{
+    char *end;
+    unsigned long long value;
+
+    if (text == NULL || *text < '0' || *text > '9')
+        return -1;
+    errno = 0;
+    value = strtoull(text, &end, 10);
+    if (*end != '\0' || errno == ERANGE || value < minimum || value > maximum)
+        return -1;
+    *out = value;
     return 0;
+}
+
+static void list_names(char *buffer, size_t size, int optimizers)
+{
+    size_t count = optimizers ? ob_optimizer_type_count
+                              : ob_problem_type_count;
+    size_t length = 0;
+
+    buffer[0] = '\0';
+    for (size_t i = 0; i < count && length < size; i++) {
+        const char *name = optimizers ? ob_optimizer_types[i]->name
+                                      : ob_problem_types[i]->name;
+        int written = snprintf(buffer + length, size - length, "%s%s",
+                               i ? ", " : "", name);
+
+        if (written < 0)
+            break;
+        length += (size_t)written;
+    }
+}
+
+struct trace_row_context {
+    FILE *out;
+};
+
+static void print_trace_row(void *context, size_t step, double loss,
+                            const double *x, size_t n)
+{
+    FILE *out = ((struct trace_row_context *)context)->out;
+
+    fprintf(out, "%zu,", step);
+    ob_write_double(out, loss);
+    for (size_t i = 0; i < n; i++) {
+        fputc(',', out);
+        ob_write_double(out, x[i]);
+    }
+    fputc('\n', out);
+}
+
+static int command_trace(int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"optimizer", required_argument, NULL, 'o'},
+        {"param", required_argument, NULL, 'p'},
+        {"problem", required_argument, NULL, 'P'},
+        {"problem-param", required_argument, NULL, 'Q'},
+        {"x0", required_argument, NULL, 'x'},
+        {"steps", required_argument, NULL, 's'},
+        {"seed", required_argument, NULL, 'S'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    struct ob_setting params[MAX_CLI_SETTINGS], problem_params[MAX_CLI_SETTINGS];
+    size_t param_count = 0, problem_param_count = 0;
+    const char *optimizer_name = NULL, *problem_name = NULL, *x0_text = NULL;
+    unsigned long long steps = 100, seed = 1;
+    const struct ob_optimizer_type *otype;
+    const struct ob_problem_type *ptype;
+    struct ob_problem problem;
+    struct ob_optimizer opt;
+    struct ob_run_summary summary;
+    struct trace_row_context row_context = {stdout};
+    struct ob_error err;
+    double *x0 = NULL;
+    char names[512];
+    int c, status, exit_code = EXIT_OK;
+
+    ob_error_clear(&err);
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+        switch (c) {
+        case 'o':
+            optimizer_name = optarg;
+            break;
+        case 'P':
+            problem_name = optarg;
+            break;
+        case 'p':
+        case 'Q': {
+            struct ob_setting *list = c == 'p' ? params : problem_params;
+            size_t *count = c == 'p' ? &param_count : &problem_param_count;
+
+            if (*count == MAX_CLI_SETTINGS)
+                return usage_error(trace_usage, "too many --param options%s",
+                                   "");
+            if (ob_setting_split(optarg, &list[*count], &err) != OB_OK)
+                return usage_error(trace_usage, "%s", err.message);
+            (*count)++;
+            break;
+        }
+        case 'x':
+            x0_text = optarg;
+            break;
+        case 's':
+            if (parse_count(optarg, 0, 1000000000ULL, &steps) != 0)
+                return usage_error(trace_usage,
+                                   "--steps '%s' is not a whole number in "
+                                   "[0, 1e9]", optarg);
+            break;
+        case 'S':
+            if (parse_count(optarg, 0, UINT64_MAX, &seed) != 0)
+                return usage_error(trace_usage,
+                                   "--seed '%s' is not a non-negative whole "
+                                   "number", optarg);
+            break;
+        case 'h':
+            fputs(trace_usage, stdout);
+            return EXIT_OK;
+        case ':':
+            return usage_error(trace_usage, "option %s needs a value",
+                               argv[optind - 1]);
+        default:
+            return usage_error(trace_usage, "unknown option '%s'",
+                               argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        return usage_error(trace_usage, "unexpected argument '%s'",
+                           argv[optind]);
+    if (optimizer_name == NULL)
+        return usage_error(trace_usage, "trace needs --optimizer NAME%s", "");
+    if (problem_name == NULL)
+        return usage_error(trace_usage, "trace needs --problem NAME%s", "");
+
+    otype = ob_optimizer_find(optimizer_name);
+    if (otype == NULL) {
+        list_names(names, sizeof names, 1);
+        ob_log(OB_LOG_ERROR, "unknown optimizer '%s' (known: %s)",
+               optimizer_name, names);
+        return EXIT_USAGE;
+    }
+    ptype = ob_problem_find(problem_name);
+    if (ptype == NULL) {
+        list_names(names, sizeof names, 0);
+        ob_log(OB_LOG_ERROR, "unknown problem '%s' (known: %s)",
+               problem_name, names);
+        return EXIT_USAGE;
+    }
+    status = ob_problem_create(&problem, ptype, problem_params,
+                               problem_param_count, &err);
+    if (status != OB_OK) {
+        ob_log(OB_LOG_ERROR, "%s", err.message);
+        return status == OB_EINVAL ? EXIT_USAGE : EXIT_RUN_FAILED;
+    }
+    status = ob_optimizer_create(&opt, otype, params, param_count,
+                                 problem.dim, &err);
+    if (status != OB_OK) {
+        ob_log(OB_LOG_ERROR, "%s", err.message);
+        ob_problem_destroy(&problem);
+        return status == OB_EINVAL ? EXIT_USAGE : EXIT_RUN_FAILED;
+    }
+    if (x0_text != NULL) {
+        int count;
+
+        x0 = malloc(sizeof(double) * (problem.dim + 1));
+        if (x0 == NULL) {
+            ob_log(OB_LOG_ERROR, "out of memory");
+            exit_code = EXIT_RUN_FAILED;
+            goto done;
+        }
+        count = ob_parse_list(x0_text, x0, problem.dim + 1, "--x0", &err);
+        if (count < 0 || (size_t)count != problem.dim) {
+            if (count >= 0)
+                ob_errorf(&err, OB_EINVAL,
+                          "--x0 has %d values but problem %s has dimension "
+                          "%zu", count, problem_name, problem.dim);
+            else if (strstr(err.message, "more than") != NULL)
+                ob_errorf(&err, OB_EINVAL,
+                          "--x0 has more than %zu values: problem %s has "
+                          "dimension %zu", problem.dim, problem_name,
+                          problem.dim);
+            ob_log(OB_LOG_ERROR, "%s", err.message);
+            exit_code = EXIT_USAGE;
+            goto done;
+        }
+    }
+
+    fputs("step,loss", stdout);
+    for (size_t i = 0; i < problem.dim; i++)
+        printf(",x%zu", i);
+    fputc('\n', stdout);
+    status = ob_run_execute(&problem, &opt, x0, (size_t)steps,
+                            ob_suite_stream_seed(seed, problem_name,
+                                                 optimizer_name),
+                            print_trace_row, &row_context, &summary, &err);
+    if (status != OB_OK) {
+        ob_log(OB_LOG_ERROR, "%s", err.message);
+        exit_code = EXIT_RUN_FAILED;
+    } else if (summary.divergence != OB_DIVERGENCE_NONE) {
+        ob_log(OB_LOG_WARN, "run diverged at step %zu (%s); rows stop there",
+               summary.steps_done, ob_divergence_name(summary.divergence));
+    }
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        ob_log(OB_LOG_ERROR, "cannot write to standard output: %s",
+               strerror(errno));
+        exit_code = EXIT_RUN_FAILED;
+    }
+
+done:
+    free(x0);
+    ob_optimizer_destroy(&opt);
+    ob_problem_destroy(&problem);
+    return exit_code;
+}
+
+static void print_params(const struct ob_param_spec *specs, size_t count,
+                         const char *indent)
+{
+    struct ob_param_values defaults;
+
+    ob_params_defaults(specs, count, &defaults);
+    for (size_t i = 0; i < count; i++) {
+        char value[128], key_value[192];
+
+        ob_params_format(&specs[i], defaults.number[i], defaults.text[i],
+                         value, sizeof value);
+        snprintf(key_value, sizeof key_value, "%s=%s", specs[i].name, value);
+        printf("%s%-30s %s", indent, key_value, specs[i].description);
+        if (specs[i].kind == OB_PARAM_CHOICE)
+            printf(" (%s)", specs[i].choices);
+        putchar('\n');
+    }
+}
+
+static void print_point(const double *x, size_t n)
+{
+    size_t shown = n < 6 ? n : 6;
+
+    putchar('(');
+    for (size_t i = 0; i < shown; i++)
+        printf("%s%.6g", i ? ", " : "", x[i]);
+    printf("%s)", n > shown ? ", ..." : "");
+}
+
+static int command_list(int argc, char **argv)
+{
+    (void)argv;
+    if (argc > 1) {
+        if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+            puts("usage: optbench list");
+            return EXIT_OK;
+        }
+        return usage_error("usage: optbench list\n", "unexpected argument "
+                           "'%s'", argv[1]);
+    }
+    puts("optimizers (optbench trace --optimizer NAME --param KEY=VALUE):");
+    for (size_t i = 0; i < ob_optimizer_type_count; i++) {
+        const struct ob_optimizer_type *type = ob_optimizer_types[i];
+
+        printf("\n  %s: %s\n", type->name, type->description);
+        print_params(type->params, type->param_count, "    ");
+    }
+    puts("\nparameters every optimizer accepts:");
+    print_params(ob_common_params, ob_common_param_count, "    ");
+
+    puts("\nproblems (optbench trace --problem NAME --problem-param "
+         "KEY=VALUE):");
+    for (size_t i = 0; i < ob_problem_type_count; i++) {
+        const struct ob_problem_type *type = ob_problem_types[i];
+        struct ob_problem problem;
+        struct ob_error err;
+
+        printf("\n  %s: %s\n", type->name, type->description);
+        if (ob_problem_create(&problem, type, NULL, 0, &err) != OB_OK) {
+            printf("    unavailable: %s\n", err.message);
+            continue;
+        }
+        printf("    dimension %zu, %s, start ", problem.dim,
+               problem.stochastic ? "stochastic" : "deterministic");
+        print_point(problem.start, problem.dim);
+        if (isnan(problem.minimum)) {
+            printf(", no finite minimum (target loss %.6g)\n",
+                   problem.target);
+        } else {
+            printf(", minimum %.10g", problem.minimum);
+            if (problem.minimizer != NULL && problem.dim <= 6) {
+                printf(" at ");
+                print_point(problem.minimizer, problem.dim);
+            }
+            putchar('\n');
+        }
+        print_params(type->params, type->param_count, "    ");
+        ob_problem_destroy(&problem);
+    }
+    return EXIT_OK;
+}
+
+static int command_run(int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"out", required_argument, NULL, 'o'},
+        {"jobs", required_argument, NULL, 'j'},
+        {"no-charts", no_argument, NULL, 'n'},
+        {"progress", no_argument, NULL, 'p'},
+        {"no-progress", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    struct ob_suite_options run_options = {".", 0, 1, -1};
+    const struct ob_suite *suite = &ob_default_suite;
+    unsigned long long jobs;
+    struct ob_error err;
+    char where[4096];
+    int c, charts_drawn, status;
+
+    ob_error_clear(&err);
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":hj:", options, NULL)) != -1) {
+        switch (c) {
+        case 'o':
+            run_options.out_dir = optarg;
+            break;
+        case 'j':
+            if (parse_count(optarg, 1, 1024, &jobs) != 0)
+                return usage_error(run_usage, "--jobs '%s' is not a whole "
+                                   "number in [1, 1024]", optarg);
+            run_options.threads = (int)jobs;
+            break;
+        case 'n':
+            run_options.draw_charts = 0;
+            break;
+        case 'p':
+            run_options.show_progress = 1;
+            break;
+        case 'q':
+            run_options.show_progress = 0;
+            break;
+        case 'h':
+            fputs(run_usage, stdout);
+            return EXIT_OK;
+        case ':':
+            return usage_error(run_usage, "option %s needs a value",
+                               argv[optind - 1]);
+        default:
+            return usage_error(run_usage, "unknown option '%s'",
+                               argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        return usage_error(run_usage, "unexpected argument '%s'",
+                           argv[optind]);
+    if (run_options.show_progress < 0)
+        run_options.show_progress = isatty(STDERR_FILENO);
+
+    status = ob_suite_run(suite, &run_options, &charts_drawn, &err);
+    if (status != OB_OK) {
+        ob_log(OB_LOG_ERROR, "%s", err.message);
+        return status == OB_EINVAL ? EXIT_USAGE : EXIT_RUN_FAILED;
+    }
+    snprintf(where, sizeof where, "%s/results/%s", run_options.out_dir,
+             suite->name);
+    ob_log(OB_LOG_INFO, "wrote %s/runs.csv, traces.csv, timings.csv", where);
+    if (charts_drawn)
+        ob_log(OB_LOG_INFO, "drew charts in %s/plots/%s",
+               run_options.out_dir, suite->name);
+    else if (run_options.draw_charts)
+        ob_log(OB_LOG_WARN, "gnuplot not found: no charts drawn (install "
+               "gnuplot-nox, then run the .gp scripts in %s/plots/%s)",
+               run_options.out_dir, suite->name);
+    return EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+    /* Numbers in every file are written and read in the C locale. */
+    setlocale(LC_ALL, "C");
+    if (argc < 2) {
+        fputs(usage_text, stderr);
+        return EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "trace") == 0)
+        return command_trace(argc - 1, argv + 1);
+    if (strcmp(argv[1], "run") == 0)
+        return command_run(argc - 1, argv + 1);
+    if (strcmp(argv[1], "list") == 0)
+        return command_list(argc - 1, argv + 1);
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        fputs(usage_text, stdout);
+        return EXIT_OK;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("optbench %s\n", OB_VERSION);
+        return EXIT_OK;
+    }
+    ob_log(OB_LOG_ERROR, "unknown command '%s'", argv[1]);
+    fputs(usage_text, stderr);
+    return EXIT_USAGE;
 }

@@ -1,1 +1,313 @@
-#include <criterion/criterion.h>
+/* The optbench command line: trace output format, option forms, error
+ * messages and exit codes, list, and the default suite's determinism. */
+#include "cli_helpers.h"
+
+#include <math.h>
+
+#define ARGS(...) ((const char *const[]){__VA_ARGS__, NULL})
+
+static void assert_mentions(const struct cli_result *r, const char *needle)
+{
+    cr_assert_not_null(strstr(r->err, needle),
+                       "stderr should mention '%s' but was: %s", needle,
+                       r->err);
+}
+
+/* The n-th line of text (0-based) copied into line. */
+static void nth_line(const char *text, size_t n, char *line, size_t size)
+{
+    for (size_t i = 0; i < n && text != NULL; i++) {
+        text = strchr(text, '\n');
+        if (text != NULL)
+            text++;
+    }
+    cr_assert_not_null(text, "fewer than %zu lines", n + 1);
+    size_t length = strcspn(text, "\n");
+    cr_assert_lt(length, size);
+    memcpy(line, text, length);
+    line[length] = '\0';
+}
+
+static size_t count_lines(const char *text)
+{
+    size_t lines = 0;
+
+    for (; *text; text++)
+        lines += *text == '\n';
+    return lines;
+}
+
+Test(trace, prints_header_start_row_and_one_row_per_step)
+{
+    struct cli_result r = run_cli(
+        ARGS("trace", "--optimizer", "sgd", "--param", "lr=0.001",
+             "--problem", "rosenbrock", "--steps", "10"), NULL);
+    char line[512];
+
+    cr_assert_eq(r.exit_code, 0, "stderr: %s", r.err);
+    nth_line(r.out, 0, line, sizeof line);
+    cr_assert_str_eq(line, "step,loss,x0,x1");
+    nth_line(r.out, 1, line, sizeof line);
+    /* (1 + 1.5)^2 + 100 (2 - 2.25)^2 = 6.25 + 6.25 */
+    cr_assert_str_eq(line, "0,12.5,-1.5,2");
+    cr_assert_eq(count_lines(r.out), 12);
+    nth_line(r.out, 11, line, sizeof line);
+    cr_assert_eq(strncmp(line, "10,", 3), 0, "last row: %s", line);
+    free_result(&r);
+}
+
+Test(trace, first_update_is_gradient_times_learning_rate)
+{
+    /* Gradient at (-1.5, 2): (-2 * 2.5 - 400 * -1.5 * -0.25, 200 * -0.25)
+     * = (-155, -50), so one step of lr 0.01 lands on (0.05, 2.5). */
+    struct cli_result r = run_cli(
+        ARGS("trace", "--optimizer", "sgd", "--param", "lr=0.01",
+             "--problem", "rosenbrock", "--steps", "1"), NULL);
+    char line[512];
+    double step, loss, x0, x1;
+
+    cr_assert_eq(r.exit_code, 0, "stderr: %s", r.err);
+    nth_line(r.out, 2, line, sizeof line);
+    cr_assert_eq(sscanf(line, "%lf,%lf,%lf,%lf", &step, &loss, &x0, &x1), 4);
+    cr_assert_float_eq(x0, 0.05, 1e-15);
+    cr_assert_float_eq(x1, 2.5, 1e-15);
+    cr_assert_float_eq(loss, 0.95 * 0.95 + 100 * (2.5 - 0.0025) *
+                                               (2.5 - 0.0025), 1e-12);
+    free_result(&r);
+}
+
+Test(trace, accepts_x0_attached_and_separate)
+{
+    struct cli_result attached = run_cli(
+        ARGS("trace", "--optimizer", "adam", "--problem", "rosenbrock",
+             "--x0=-1.5,2", "--steps", "3"), NULL);
+    struct cli_result separate = run_cli(
+        ARGS("trace", "--optimizer", "adam", "--problem", "rosenbrock",
+             "--x0", "1,2", "--steps", "3"), NULL);
+    char line[512];
+
+    cr_assert_eq(attached.exit_code, 0, "stderr: %s", attached.err);
+    cr_assert_eq(separate.exit_code, 0, "stderr: %s", separate.err);
+    nth_line(attached.out, 1, line, sizeof line);
+    cr_assert_str_eq(line, "0,12.5,-1.5,2");
+    nth_line(separate.out, 1, line, sizeof line);
+    cr_assert_str_eq(line, "0,100,1,2");
+    free_result(&attached);
+    free_result(&separate);
+}
+
+Test(trace, prints_seventeen_significant_digits)
+{
+    struct cli_result r = run_cli(
+        ARGS("trace", "--optimizer", "adam", "--param", "lr=0.1",
+             "--problem", "beale", "--steps", "2"), NULL);
+    char line[512], *last_field;
+
+    cr_assert_eq(r.exit_code, 0, "stderr: %s", r.err);
+    nth_line(r.out, 3, line, sizeof line);
+    last_field = strrchr(line, ',') + 1;
+    /* A coordinate after two Adam steps is not a short decimal; %.17g
+     * prints 17 significant digits so it round-trips. */
+    size_t digits = 0;
+    for (const char *c = last_field; *c && *c != 'e'; c++)
+        digits += (*c >= '0' && *c <= '9');
+    cr_assert_geq(digits, 16, "too few digits in %s", last_field);
+    free_result(&r);
+}
+
+Test(trace, same_seed_gives_same_bytes_on_a_noisy_problem)
+{
+    struct cli_result a = run_cli(
+        ARGS("trace", "--optimizer", "sgd", "--problem", "noisy-quadratic",
+             "--steps", "50", "--seed", "7"), NULL);
+    struct cli_result b = run_cli(
+        ARGS("trace", "--optimizer", "sgd", "--problem", "noisy-quadratic",
+             "--steps", "50", "--seed", "7"), NULL);
+    struct cli_result c = run_cli(
+        ARGS("trace", "--optimizer", "sgd", "--problem", "noisy-quadratic",
+             "--steps", "50", "--seed", "8"), NULL);
+
+    cr_assert_eq(a.exit_code, 0, "stderr: %s", a.err);
+    cr_assert_str_eq(a.out, b.out);
+    cr_assert_str_neq(a.out, c.out);
+    free_result(&a);
+    free_result(&b);
+    free_result(&c);
+}
+
+Test(trace, reports_divergence_on_stderr_and_stops)
+{
+    struct cli_result r = run_cli(
+        ARGS("trace", "--optimizer", "sgd", "--param", "lr=1",
+             "--problem", "quadratic", "--steps", "1000"), NULL);
+
+    cr_assert_eq(r.exit_code, 0, "stderr: %s", r.err);
+    assert_mentions(&r, "diverged");
+    cr_assert_lt(count_lines(r.out), 1001);
+    free_result(&r);
+}
+
+struct bad_input {
+    const char *args[16];
+    int exit_code;
+    const char *mention[3];
+};
+
+static const struct bad_input bad_inputs[] = {
+    {{"trace", "--optimizer", "adamm", "--problem", "rosenbrock"},
+     2, {"adamm", "adam"}},
+    {{"trace", "--optimizer", "adam", "--problem", "rosenbrok"},
+     2, {"rosenbrok", "rosenbrock"}},
+    {{"trace", "--optimizer", "adam", "--param", "lr=-1", "--problem",
+      "rosenbrock"}, 2, {"lr", "-1"}},
+    {{"trace", "--optimizer", "adam", "--param", "beta1=1", "--problem",
+      "rosenbrock"}, 2, {"beta1", "1"}},
+    {{"trace", "--optimizer", "adam", "--param", "beta2=-0.1", "--problem",
+      "rosenbrock"}, 2, {"beta2", "-0.1"}},
+    {{"trace", "--optimizer", "adam", "--param", "betas=0.9", "--problem",
+      "rosenbrock"}, 2, {"betas"}},
+    {{"trace", "--optimizer", "adam", "--param", "lr=fast", "--problem",
+      "rosenbrock"}, 2, {"lr", "fast"}},
+    {{"trace", "--optimizer", "sgd", "--param", "nesterov=1", "--problem",
+      "rosenbrock"}, 2, {"nesterov", "momentum"}},
+    {{"trace", "--optimizer", "sgd", "--param", "nesterov=1", "--param",
+      "momentum=0.9", "--param", "dampening=0.1", "--problem",
+      "rosenbrock"}, 2, {"nesterov", "dampening"}},
+    {{"trace", "--optimizer", "adam", "--param", "lr", "--problem",
+      "rosenbrock"}, 2, {"KEY=VALUE", "lr"}},
+    {{"trace", "--optimizer", "adam", "--param", "schedule=sometimes",
+      "--problem", "rosenbrock"}, 2, {"schedule", "sometimes"}},
+    {{"trace", "--optimizer", "adam", "--problem", "quadratic",
+      "--problem-param", "h=1,0,3"}, 2, {"h", "0"}},
+    {{"trace", "--optimizer", "adam", "--problem", "quadratic",
+      "--problem-param", "width=3"}, 2, {"width"}},
+    {{"trace", "--optimizer", "adam", "--problem", "rosenbrock", "--x0",
+      "1,2,3"}, 2, {"--x0", "dimension"}},
+    {{"trace", "--optimizer", "adam", "--problem", "rosenbrock", "--x0",
+      "1,x"}, 2, {"--x0", "1,x"}},
+    {{"trace", "--optimizer", "adam", "--problem", "rosenbrock", "--steps",
+      "ten"}, 2, {"--steps", "ten"}},
+    {{"trace", "--optimizer", "adam", "--problem", "rosenbrock", "--steps",
+      "-5"}, 2, {"--steps", "-5"}},
+    {{"trace", "--optimizer", "adam", "--problem", "rosenbrock", "--seed",
+      "abc"}, 2, {"--seed", "abc"}},
+    {{"trace", "--problem", "rosenbrock"}, 2, {"--optimizer"}},
+    {{"trace", "--optimizer", "adam"}, 2, {"--problem"}},
+    {{"trace", "--optimizer", "adam", "--problem", "rosenbrock",
+      "--colour"}, 2, {"--colour"}},
+    {{"trace", "--optimizer", "adam", "--problem", "rosenbrock", "--steps"},
+     2, {"--steps"}},
+    {{"frobnicate"}, 2, {"frobnicate"}},
+    {{"run", "--jobs", "0"}, 2, {"--jobs", "0"}},
+};
+
+Test(cli, rejects_each_bad_input_naming_the_value)
+{
+    for (size_t i = 0; i < sizeof bad_inputs / sizeof bad_inputs[0]; i++) {
+        const struct bad_input *b = &bad_inputs[i];
+        struct cli_result r = run_cli(b->args, NULL);
+
+        cr_assert_eq(r.exit_code, b->exit_code,
+                     "case %zu (%s %s): exit %d, stderr: %s", i, b->args[1],
+                     b->args[2] ? b->args[2] : "", r.exit_code, r.err);
+        cr_assert_str_eq(r.out, "", "case %zu printed on stdout: %s", i,
+                         r.out);
+        cr_assert_eq(strncmp(r.err, "optbench: ", 10), 0,
+                     "case %zu: %s", i, r.err);
+        for (size_t m = 0; m < 3 && b->mention[m] != NULL; m++)
+            cr_assert_not_null(strstr(r.err, b->mention[m]),
+                               "case %zu: stderr should mention '%s': %s", i,
+                               b->mention[m], r.err);
+        free_result(&r);
+    }
+}
+
+Test(cli, missing_data_file_is_named_with_exit_1)
+{
+    struct cli_result r = run_cli(
+        ARGS("trace", "--optimizer", "adam", "--problem",
+             "logreg-breast-cancer"),
+        ((const char *const[]){"OPTBENCH_DATA_DIR=/nonexistent/optbench",
+                               NULL}));
+
+    cr_assert_eq(r.exit_code, 1, "stderr: %s", r.err);
+    assert_mentions(&r, "/nonexistent/optbench/breast_cancer.csv");
+    cr_assert_str_eq(r.out, "");
+    free_result(&r);
+}
+
+Test(list, names_every_optimizer_and_problem_with_defaults)
+{
+    static const char *const expected[] = {
+        "sgd:", "adagrad:", "rmsprop:", "adadelta:", "adam:", "adamw:",
+        "adamax:", "nadam:", "rosenbrock:", "beale:", "quadratic:",
+        "noisy-quadratic:", "saddle:", "monkey-saddle:", "cliff:",
+        "logreg-breast-cancer:", "lr=0.001", "momentum_decay=0.004",
+        "initial_accumulator_value=0", "clip_norm=0", "h=1,10,100,1000",
+        "start (-1.5, 2)", "minimum 0 at (1, 1)",
+    };
+    struct cli_result r = run_cli(ARGS("list"), NULL);
+
+    cr_assert_eq(r.exit_code, 0, "stderr: %s", r.err);
+    for (size_t i = 0; i < sizeof expected / sizeof expected[0]; i++)
+        cr_assert_not_null(strstr(r.out, expected[i]),
+                           "list should show '%s'", expected[i]);
+    free_result(&r);
+}
+
+static int gnuplot_available(void)
+{
+    return system("command -v gnuplot >/dev/null 2>&1") == 0;
+}
+
+Test(run, default_suite_is_identical_with_one_and_two_threads,
+     .timeout = 240)
+{
+    char one[64], two[64], path[256];
+    struct cli_result r1, r2;
+    static const char *const files[] = {"runs.csv", "traces.csv"};
+    static const char *const charted[] = {"rosenbrock", "cliff",
+                                          "logreg-breast-cancer"};
+
+    make_temp_dir(one, sizeof one);
+    make_temp_dir(two, sizeof two);
+    r1 = run_cli(ARGS("run", "--out", one),
+                 ((const char *const[]){"OMP_NUM_THREADS=1", NULL}));
+    r2 = run_cli(ARGS("run", "--out", two, "--no-charts"),
+                 ((const char *const[]){"OMP_NUM_THREADS=2", NULL}));
+    cr_assert_eq(r1.exit_code, 0, "stderr: %s", r1.err);
+    cr_assert_eq(r2.exit_code, 0, "stderr: %s", r2.err);
+
+    for (size_t i = 0; i < 2; i++) {
+        char *a, *b;
+
+        snprintf(path, sizeof path, "%s/results/default/%s", one, files[i]);
+        a = read_whole_file(path);
+        snprintf(path, sizeof path, "%s/results/default/%s", two, files[i]);
+        b = read_whole_file(path);
+        cr_assert_not_null(a, "missing %s", files[i]);
+        cr_assert_not_null(b, "missing %s", files[i]);
+        cr_assert_gt(strlen(a), 1000);
+        cr_assert(strcmp(a, b) == 0, "%s differs between 1 and 2 threads",
+                  files[i]);
+        free(a);
+        free(b);
+    }
+    for (size_t i = 0; i < sizeof charted / sizeof charted[0]; i++) {
+        struct stat info;
+
+        snprintf(path, sizeof path, "%s/plots/default/%s.gp", one,
+                 charted[i]);
+        cr_assert_eq(stat(path, &info), 0, "missing %s", path);
+        if (gnuplot_available()) {
+            snprintf(path, sizeof path, "%s/plots/default/%s.png", one,
+                     charted[i]);
+            cr_assert_eq(stat(path, &info), 0, "missing %s", path);
+            cr_assert_gt(info.st_size, 1000);
+        }
+    }
+    if (!gnuplot_available())
+        assert_mentions(&r1, "gnuplot");
+    free_result(&r1);
+    free_result(&r2);
+}

@@ -1,0 +1,59 @@
+# Front door: `make` builds, `make run` runs the default suite, `make test`
+# runs the tests. `run` and `test` first install what is missing (Debian
+# packages, with apt-get; as root or through sudo).
+
+BUILD_DIR ?= build
+OPTBENCH  := $(BUILD_DIR)/optbench
+
+# Everything the build, the tests and the charts need.
+PACKAGES := gcc libc6-dev make meson ninja-build pkg-config \
+            libcriterion-dev gnuplot-nox
+
+.PHONY: all build run test deps clean
+
+all: build
+
+deps:
+	@missing=""; \
+	for package in $(PACKAGES); do \
+	    dpkg-query -W -f='$${Status}\n' "$$package" 2>/dev/null \
+	        | grep -q 'install ok installed' || missing="$$missing $$package"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	    echo "installing:$$missing" >&2; \
+	    sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	    $$sudo apt-get update -qq >&2 && \
+	    DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq \
+	        --no-install-recommends $$missing >&2; \
+	fi
+
+# Configures on first use, and again when the tests are missing from an
+# existing build (Criterion was installed after the first configure).
+$(BUILD_DIR)/build.ninja:
+	meson setup $(BUILD_DIR)
+
+build: $(BUILD_DIR)/build.ninja
+	@if pkg-config --exists criterion && \
+	    ! ninja -C $(BUILD_DIR) -t targets all | grep -q 'test_optim:'; then \
+	    meson setup --reconfigure $(BUILD_DIR); \
+	fi
+	ninja -C $(BUILD_DIR)
+
+run: deps
+	@$(MAKE) --no-print-directory build
+	$(OPTBENCH) run
+
+test: deps
+	@$(MAKE) --no-print-directory build
+	@status=0; \
+	meson test -C $(BUILD_DIR) --print-errorlogs || status=$$?; \
+	grep -h 'Synthesis: Tested:' $(BUILD_DIR)/meson-logs/testlog.txt \
+	    | sed 's/\x1b\[[0-9;]*m//g' \
+	    | awk -F'|' '{ for (i = 1; i <= NF; i++) { \
+	        if ($$i ~ /Passing:/) { split($$i, a, ":"); pass += a[2] } \
+	        if ($$i ~ /Failing:|Crashing:/) { split($$i, a, ":"); fail += a[2] } } } \
+	      END { printf "criterion: %d passed, %d failed\n", pass, fail }'; \
+	exit $$status
+
+clean:
+	rm -rf $(BUILD_DIR)
