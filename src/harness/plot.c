@@ -69,7 +69,8 @@ static int write_script(const char *dir, const struct ob_chart *chart,
             chart->problem);
     fputs("set xlabel 'step'\n", out);
     fprintf(out, "set ylabel '%s' noenhanced\n", chart->y_label);
-    fputs("set logscale x\nset xrange [1:*]\nset format y '%g'\n", out);
+    fprintf(out, "set logscale x\nset xrange [1:%.17g]\nset format y '%%g'\n",
+            chart->x_max);
     if (chart->log_y)
         fputs("set logscale y\nset format y '10^{%L}'\n", out);
     else if (chart->y_min < chart->y_max)

@@ -19,6 +19,7 @@ struct ob_chart {
     const char *y_label;
     int log_y;            /* logarithmic y axis */
     double y_min, y_max;  /* used when !log_y; equal = automatic */
+    double x_max;         /* the step budget */
     const struct ob_chart_series *series;
     size_t series_count;
 };

@@ -477,6 +477,7 @@ static int chart_problem(const char *plot_dir, const struct ob_suite *suite,
     chart.log_y = known || all_positive;
     chart.y_label = known ? "loss - minimum" : "loss";
     chart.y_min = chart.y_max = 0.0;
+    chart.x_max = (double)suite->steps;
     /* Unbounded problems (saddles): show from a little past the target up
      * to the start, so runs racing to -infinity do not flatten the rest. */
     if (!chart.log_y && !isnan(problem->target) && isfinite(start_loss)) {
