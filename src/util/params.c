@@ -239,7 +239,17 @@ void ob_params_format(const struct ob_param_spec *spec, double number,
         snprintf(buffer, size, "%s", text ? text : "");
         break;
     default:
-        snprintf(buffer, size, "%.17g", number);
+        /* The shortest form that reads back as the same double: 0.9, not
+         * 0.90000000000000002. */
+        if (number == floor(number) && fabs(number) < 1e15) {
+            snprintf(buffer, size, "%.0f", number);
+            break;
+        }
+        for (int digits = 1; digits <= 17; digits++) {
+            snprintf(buffer, size, "%.*g", digits, number);
+            if (strtod(buffer, NULL) == number)
+                break;
+        }
         break;
     }
 }
