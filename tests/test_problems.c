@@ -1,1 +1,980 @@
+/* Problems: contract tests over the whole catalogue (gradients, minima,
+ * starts, random streams, parameter errors), the data loader, and the
+ * claims each problem file's header makes. */
 #include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "models/dataset.h"
+#include "problem.h"
+
+/* ---- helpers ---- */
+
+static void create(struct ob_problem *p, const char *name,
+                   const struct ob_setting *settings, size_t count)
+{
+    const struct ob_problem_type *type = ob_problem_find(name);
+    struct ob_error err = {0};
+    int status;
+
+    cr_assert_not_null(type, "no problem type called %s", name);
+    status = ob_problem_create(p, type, settings, count, &err);
+    cr_assert_eq(status, OB_OK, "creating %s failed: %s", name, err.message);
+}
+
+/* Creates `name` with the settings and expects failure with err set. */
+static int create_fails_with(const char *name,
+                             const struct ob_setting *settings, size_t count,
+                             struct ob_error *err)
+{
+    struct ob_problem p;
+    int status;
+
+    ob_error_clear(err);
+    status = ob_problem_create(&p, ob_problem_find(name), settings, count, err);
+    if (status == OB_OK)
+        ob_problem_destroy(&p);
+    cr_assert_neq(status, OB_OK, "%s accepted %s=%s", name, settings[0].key,
+                  settings[0].value);
+    cr_assert_eq(status, err->status);
+    return status;
+}
+
+static int create_fails(const char *name, const char *key, const char *value,
+                        struct ob_error *err)
+{
+    struct ob_setting setting = {key, value};
+
+    return create_fails_with(name, &setting, 1, err);
+}
+
+static void assert_mentions(const char *message, const char *part)
+{
+    cr_assert_not_null(strstr(message, part), "message '%s' lacks '%s'",
+                       message, part);
+}
+
+static double norm(const double *v, size_t n)
+{
+    double sum = 0.0;
+
+    for (size_t i = 0; i < n; i++)
+        sum += v[i] * v[i];
+    return sqrt(sum);
+}
+
+static double *new_vector(size_t n)
+{
+    double *v = calloc(n, sizeof(double));
+
+    cr_assert_not_null(v);
+    return v;
+}
+
+/* A fresh temporary directory for one test. */
+static void make_temp_dir(char *dir, size_t size)
+{
+    const char *base = getenv("TMPDIR");
+
+    snprintf(dir, size, "%s/ob_problems_XXXXXX",
+             base != NULL && *base != '\0' ? base : "/tmp");
+    cr_assert_not_null(mkdtemp(dir), "cannot make a temporary directory");
+}
+
+static void write_file(const char *dir, const char *name, const char *text,
+                       char *path, size_t size)
+{
+    FILE *file;
+
+    snprintf(path, size, "%s/%s", dir, name);
+    file = fopen(path, "w");
+    cr_assert_not_null(file, "cannot write %s", path);
+    fputs(text, file);
+    cr_assert_eq(fclose(file), 0);
+}
+
+static void remove_file_and_dir(const char *path, const char *dir)
+{
+    if (path != NULL)
+        unlink(path);
+    rmdir(dir);
+}
+
+/* Every catalogue index, for the parameterized contract tests. Indices
+ * rather than pointers: the parameters travel to the test's process. */
+static void free_params(struct criterion_test_params *params)
+{
+    cr_free(params->params);
+}
+
+static struct criterion_test_params every_type(void)
+{
+    size_t *index = cr_malloc(sizeof(size_t) * ob_problem_type_count);
+
+    for (size_t i = 0; i < ob_problem_type_count; i++)
+        index[i] = i;
+    return cr_make_param_array(size_t, index, ob_problem_type_count,
+                               free_params);
+}
+
+static void create_default(struct ob_problem *p, size_t index)
+{
+    cr_assert_lt(index, ob_problem_type_count);
+    create(p, ob_problem_types[index]->name, NULL, 0);
+}
+
+/* ---- contract tests over the catalogue ---- */
+
+/* Central differences with h_i = cbrt(eps) max(1, |x_i|) err by about
+ * eps^(2/3) (|f| + |f'''|), a few 1e-11 times the scale of f and its
+ * third derivatives; the worst case over the catalogue at these points is
+ * 4e-10 of max(1, |g|_inf) (rosenbrock). The cliff is tested 1% around its
+ * start, 0.5 from its wall, whose gradient varies over 1e-7 and defeats any
+ * finite difference. A tolerance of 1e-6 max(1, |g|_inf) per coordinate
+ * leaves three orders of margin, yet catches a gradient term off by 1e-4
+ * relative. */
+#define FD_TOLERANCE 1e-6
+
+static void check_gradient(const struct ob_problem *p, const double *x,
+                           const char *where)
+{
+    size_t n = p->dim;
+    double *grad = new_vector(n), *probe = new_vector(n);
+    double scale = 1.0;
+    double loss = ob_problem_eval(p, x, grad, NULL);
+
+    cr_assert(isfinite(loss), "%s: loss %g at %s", p->type->name, loss, where);
+    for (size_t i = 0; i < n; i++)
+        if (fabs(grad[i]) > scale)
+            scale = fabs(grad[i]);
+    memcpy(probe, x, sizeof(double) * n);
+    for (size_t i = 0; i < n; i++) {
+        double h = cbrt(2.220446049250313e-16) * fmax(1.0, fabs(x[i]));
+        double up, down, difference;
+
+        probe[i] = x[i] + h;
+        up = ob_problem_eval(p, probe, NULL, NULL);
+        probe[i] = x[i] - h;
+        down = ob_problem_eval(p, probe, NULL, NULL);
+        probe[i] = x[i];
+        /* The step actually taken, (x + h) - (x - h), after rounding. */
+        difference = (up - down) / ((x[i] + h) - (x[i] - h));
+        cr_expect(fabs(difference - grad[i]) <= FD_TOLERANCE * scale,
+                  "%s at %s: d/dx%zu analytic %.17g, central difference "
+                  "%.17g",
+                  p->type->name, where, i, grad[i], difference);
+    }
+    free(grad);
+    free(probe);
+}
+
+ParameterizedTestParameters(problems, gradients_match_finite_differences)
+{
+    return every_type();
+}
+
+ParameterizedTest(size_t *index, problems, gradients_match_finite_differences)
+{
+    struct ob_problem p;
+    struct ob_rng rng;
+    double *x;
+
+    create_default(&p, *index);
+    check_gradient(&p, p.start, "the start");
+
+    /* A few seeded points near the start, 1% of its scale away. */
+    x = new_vector(p.dim);
+    ob_rng_seed(&rng, 20240611);
+    for (int point = 0; point < 5; point++) {
+        char where[32];
+
+        for (size_t i = 0; i < p.dim; i++)
+            x[i] = p.start[i] +
+                   0.01 * fmax(1.0, fabs(p.start[i])) * ob_rng_normal(&rng);
+        snprintf(where, sizeof where, "random point %d", point);
+        check_gradient(&p, x, where);
+    }
+    free(x);
+    ob_problem_destroy(&p);
+}
+
+ParameterizedTestParameters(problems,
+                            known_minimum_is_attained_at_the_minimiser)
+{
+    return every_type();
+}
+
+ParameterizedTest(size_t *index, problems,
+                  known_minimum_is_attained_at_the_minimiser)
+{
+    struct ob_problem p;
+    double *grad;
+    double loss;
+
+    create_default(&p, *index);
+    cr_assert_eq(isnan(p.minimum), p.minimizer == NULL,
+                 "%s: a minimiser is stored exactly when a minimum is known",
+                 p.type->name);
+    cr_assert(isfinite(p.target), "%s: target %g", p.type->name, p.target);
+    if (p.minimizer == NULL) {
+        ob_problem_destroy(&p);
+        return;
+    }
+    grad = new_vector(p.dim);
+    loss = ob_problem_eval(&p, p.minimizer, grad, NULL);
+    cr_expect(fabs(loss - p.minimum) <= 1e-12,
+              "%s: loss %.17g at the minimiser, minimum %.17g", p.type->name,
+              loss, p.minimum);
+    cr_expect(norm(grad, p.dim) < 1e-8, "%s: gradient norm %g at the minimiser",
+              p.type->name, norm(grad, p.dim));
+    cr_expect_eq(p.target, p.minimum + 1e-6, "%s: target %.17g", p.type->name,
+                 p.target);
+    cr_expect_geq(ob_problem_eval(&p, p.start, NULL, NULL), p.minimum);
+    free(grad);
+    ob_problem_destroy(&p);
+}
+
+ParameterizedTestParameters(problems, start_and_dimension_are_consistent)
+{
+    return every_type();
+}
+
+ParameterizedTest(size_t *index, problems, start_and_dimension_are_consistent)
+{
+    struct ob_problem p;
+    double *grad;
+    double with_grad, without_grad;
+
+    create_default(&p, *index);
+    cr_assert_geq(p.dim, 1);
+    cr_assert_not_null(p.start);
+    for (size_t i = 0; i < p.dim; i++)
+        cr_assert(isfinite(p.start[i]), "%s: start[%zu] = %g", p.type->name, i,
+                  p.start[i]);
+    grad = new_vector(p.dim);
+    with_grad = ob_problem_eval(&p, p.start, grad, NULL);
+    without_grad = ob_problem_eval(&p, p.start, NULL, NULL);
+    cr_assert(isfinite(with_grad));
+    cr_assert_eq(with_grad, without_grad,
+                 "%s: the loss must not depend on whether grad is asked for",
+                 p.type->name);
+    for (size_t i = 0; i < p.dim; i++)
+        cr_assert(isfinite(grad[i]), "%s: gradient %zu at the start is %g",
+                  p.type->name, i, grad[i]);
+    cr_assert_gt(with_grad, p.target,
+                 "%s: the start already meets the "
+                 "target",
+                 p.type->name);
+    free(grad);
+    ob_problem_destroy(&p);
+}
+
+ParameterizedTestParameters(problems, deterministic_problems_ignore_the_stream)
+{
+    return every_type();
+}
+
+ParameterizedTest(size_t *index, problems,
+                  deterministic_problems_ignore_the_stream)
+{
+    struct ob_problem p;
+    struct ob_rng rng, before;
+    double *exact, *drawn;
+
+    create_default(&p, *index);
+    if (p.stochastic) {
+        ob_problem_destroy(&p);
+        return;
+    }
+    exact = new_vector(p.dim);
+    drawn = new_vector(p.dim);
+    ob_rng_seed(&rng, 7);
+    before = rng;
+    cr_assert_eq(ob_problem_eval(&p, p.start, exact, NULL),
+                 ob_problem_eval(&p, p.start, drawn, &rng));
+    cr_assert_eq(memcmp(exact, drawn, sizeof(double) * p.dim), 0);
+    cr_assert_eq(memcmp(&rng, &before, sizeof rng), 0,
+                 "%s is deterministic but consumed the stream", p.type->name);
+    free(exact);
+    free(drawn);
+    ob_problem_destroy(&p);
+}
+
+Test(problems, catalogue_names_are_unique_and_found)
+{
+    for (size_t i = 0; i < ob_problem_type_count; i++) {
+        const struct ob_problem_type *type = ob_problem_types[i];
+
+        cr_assert_eq(ob_problem_find(type->name), type, "%s", type->name);
+        cr_assert_not_null(type->description);
+        for (size_t j = 0; j < i; j++)
+            cr_assert_str_neq(type->name, ob_problem_types[j]->name);
+    }
+    cr_assert_null(ob_problem_find("rosenbrok"));
+}
+
+Test(problems, every_type_names_an_unknown_parameter)
+{
+    struct ob_error err;
+
+    for (size_t i = 0; i < ob_problem_type_count; i++) {
+        const char *name = ob_problem_types[i]->name;
+
+        cr_assert_eq(create_fails(name, "no_such_knob", "1", &err), OB_EINVAL);
+        assert_mentions(err.message, "no_such_knob");
+        assert_mentions(err.message, name);
+    }
+}
+
+/* ---- random streams ---- */
+
+/* The stochastic variants: noisy-quadratic as it comes, logistic regression
+ * with minibatches. */
+static const struct {
+    const char *name;
+    const char *key, *value;
+} noisy_cases[] = {
+    {"noisy-quadratic", "sigma", "0.1"},
+    {"logreg-breast-cancer", "batch", "32"},
+};
+#define NOISY_CASE_COUNT (sizeof noisy_cases / sizeof noisy_cases[0])
+
+static void create_noisy(struct ob_problem *p, size_t c)
+{
+    struct ob_setting setting = {noisy_cases[c].key, noisy_cases[c].value};
+
+    create(p, noisy_cases[c].name, &setting, 1);
+    cr_assert_eq(p->stochastic, 1, "%s", noisy_cases[c].name);
+}
+
+Test(noisy, same_seed_gives_identical_gradients)
+{
+    for (size_t c = 0; c < NOISY_CASE_COUNT; c++) {
+        struct ob_problem p;
+        struct ob_rng a, b;
+        double *ga, *gb;
+
+        create_noisy(&p, c);
+        ga = new_vector(p.dim);
+        gb = new_vector(p.dim);
+        ob_rng_seed(&a, 99);
+        ob_rng_seed(&b, 99);
+        for (int call = 0; call < 3; call++) {
+            double la = ob_problem_eval(&p, p.start, ga, &a);
+            double lb = ob_problem_eval(&p, p.start, gb, &b);
+
+            cr_assert_eq(memcmp(&la, &lb, sizeof la), 0, "%s", p.type->name);
+            cr_assert_eq(memcmp(ga, gb, sizeof(double) * p.dim), 0, "%s",
+                         p.type->name);
+        }
+        free(ga);
+        free(gb);
+        ob_problem_destroy(&p);
+    }
+}
+
+Test(noisy, different_seeds_give_different_gradients)
+{
+    for (size_t c = 0; c < NOISY_CASE_COUNT; c++) {
+        struct ob_problem p;
+        struct ob_rng a, b;
+        double *ga, *gb;
+
+        create_noisy(&p, c);
+        ga = new_vector(p.dim);
+        gb = new_vector(p.dim);
+        ob_rng_seed(&a, 1);
+        ob_rng_seed(&b, 2);
+        ob_problem_eval(&p, p.start, ga, &a);
+        ob_problem_eval(&p, p.start, gb, &b);
+        cr_assert_neq(memcmp(ga, gb, sizeof(double) * p.dim), 0, "%s",
+                      p.type->name);
+        free(ga);
+        free(gb);
+        ob_problem_destroy(&p);
+    }
+}
+
+Test(noisy, null_stream_gives_the_exact_gradient)
+{
+    /* Each noisy case beside its exact twin. */
+    static const struct ob_setting full_batch = {"batch", "0"};
+    const char *twins[NOISY_CASE_COUNT] = {"quadratic", "logreg-breast-cancer"};
+    const struct ob_setting *twin_settings[NOISY_CASE_COUNT] = {NULL,
+                                                                &full_batch};
+
+    for (size_t c = 0; c < NOISY_CASE_COUNT; c++) {
+        struct ob_problem noisy, exact;
+        double *gn, *ge, *x;
+        double ln, le;
+
+        create_noisy(&noisy, c);
+        create(&exact, twins[c], twin_settings[c], twin_settings[c] != NULL);
+        cr_assert_eq(exact.stochastic, 0);
+        cr_assert_eq(noisy.dim, exact.dim);
+        gn = new_vector(noisy.dim);
+        ge = new_vector(noisy.dim);
+        x = new_vector(noisy.dim);
+        for (size_t i = 0; i < noisy.dim; i++)
+            x[i] = 0.25 * (double)(i % 7) - 0.5;
+        ln = ob_problem_eval(&noisy, x, gn, NULL);
+        le = ob_problem_eval(&exact, x, ge, NULL);
+        cr_assert_eq(ln, le, "%s: %.17g vs %.17g", noisy.type->name, ln, le);
+        cr_assert_eq(memcmp(gn, ge, sizeof(double) * noisy.dim), 0, "%s",
+                     noisy.type->name);
+        free(gn);
+        free(ge);
+        free(x);
+        ob_problem_destroy(&noisy);
+        ob_problem_destroy(&exact);
+    }
+}
+
+Test(noisy, noisy_quadratic_noise_has_standard_deviation_sigma)
+{
+    static const struct ob_setting settings[] = {{"h", "1,10,100"},
+                                                 {"sigma", "0.25"}};
+    const int draws = 20000;
+    struct ob_problem p;
+    struct ob_rng rng;
+    double exact[3], grad[3], sum[3] = {0}, squares[3] = {0};
+    double loss, exact_loss;
+
+    create(&p, "noisy-quadratic", settings, 2);
+    exact_loss = ob_problem_eval(&p, p.start, exact, NULL);
+    ob_rng_seed(&rng, 12345);
+    for (int k = 0; k < draws; k++) {
+        loss = ob_problem_eval(&p, p.start, grad, &rng);
+        cr_assert_eq(loss, exact_loss, "the loss stays exact");
+        for (size_t i = 0; i < 3; i++) {
+            double noise = grad[i] - exact[i];
+
+            sum[i] += noise;
+            squares[i] += noise * noise;
+        }
+    }
+    /* Standard errors: 0.25 / sqrt(20000) = 1.8e-3 for the mean and about
+     * 0.25 / sqrt(40000) = 1.25e-3 for the deviation; the bounds are over
+     * five of them. */
+    for (size_t i = 0; i < 3; i++) {
+        double mean = sum[i] / draws;
+        double sd = sqrt(squares[i] / draws - mean * mean);
+
+        cr_expect(fabs(mean) < 0.01, "coordinate %zu: mean noise %g", i, mean);
+        cr_expect(fabs(sd - 0.25) < 0.01, "coordinate %zu: noise sd %g", i, sd);
+    }
+    ob_problem_destroy(&p);
+}
+
+Test(noisy, noisy_quadratic_draws_one_normal_per_coordinate)
+{
+    static const double h[4] = {1.0, 10.0, 100.0, 1000.0};
+    struct ob_problem p;
+    struct ob_rng rng, expected;
+    double grad[4];
+
+    create(&p, "noisy-quadratic", NULL, 0);
+    ob_rng_seed(&rng, 5);
+    expected = rng;
+    ob_problem_eval(&p, p.start, grad, &rng);
+    for (size_t i = 0; i < p.dim; i++) {
+        double noise = 0.1 * ob_rng_normal(&expected);
+
+        cr_assert_eq(grad[i], h[i] * p.start[i] + noise, "coordinate %zu", i);
+    }
+    cr_assert_eq(memcmp(&rng, &expected, sizeof rng), 0);
+
+    /* No gradient asked for: no draws. */
+    ob_problem_eval(&p, p.start, NULL, &rng);
+    cr_assert_eq(memcmp(&rng, &expected, sizeof rng), 0);
+    ob_problem_destroy(&p);
+}
+
+Test(noisy, minibatch_gradient_is_unbiased)
+{
+    static const struct ob_setting batch = {"batch", "32"};
+    const int draws = 4000;
+    struct ob_problem p;
+    struct ob_rng rng;
+    double exact[31], grad[31], mean[31] = {0}, x[31];
+    double exact_loss, mean_loss = 0.0;
+
+    create(&p, "logreg-breast-cancer", &batch, 1);
+    for (size_t i = 0; i < 31; i++)
+        x[i] = 0.1 * (double)(i % 5) - 0.2;
+    exact_loss = ob_problem_eval(&p, x, exact, NULL);
+    ob_rng_seed(&rng, 77);
+    for (int k = 0; k < draws; k++) {
+        mean_loss += ob_problem_eval(&p, x, grad, &rng) / draws;
+        for (size_t i = 0; i < 31; i++)
+            mean[i] += grad[i] / draws;
+    }
+    /* One row's contribution has a deviation below 2 here, so the mean of
+     * 4000 batches of 32 errs by about 2 / sqrt(128000) = 6e-3 at most. */
+    cr_expect(fabs(mean_loss - exact_loss) < 0.03, "mean loss %g, exact %g",
+              mean_loss, exact_loss);
+    for (size_t i = 0; i < 31; i++)
+        cr_expect(fabs(mean[i] - exact[i]) < 0.03,
+                  "coordinate %zu: mean %g, exact %g", i, mean[i], exact[i]);
+    ob_problem_destroy(&p);
+}
+
+Test(noisy, minibatch_draws_batch_rows_with_replacement)
+{
+    static const struct ob_setting batch = {"batch", "32"};
+    struct ob_problem p;
+    struct ob_rng rng, expected;
+
+    create(&p, "logreg-breast-cancer", &batch, 1);
+    ob_rng_seed(&rng, 3);
+    expected = rng;
+    ob_problem_eval(&p, p.start, NULL, &rng);
+    for (int k = 0; k < 32; k++)
+        ob_rng_below(&expected, 456);
+    cr_assert_eq(memcmp(&rng, &expected, sizeof rng), 0);
+    ob_problem_destroy(&p);
+}
+
+Test(noisy, stochastic_flag_follows_the_settings)
+{
+    static const struct ob_setting whole = {"batch", "456"};
+    static const struct ob_setting no_noise = {"sigma", "0"};
+    struct ob_problem p;
+
+    create(&p, "logreg-breast-cancer", NULL, 0);
+    cr_assert_eq(p.stochastic, 0, "full batch by default");
+    ob_problem_destroy(&p);
+    create(&p, "logreg-breast-cancer", &whole, 1);
+    cr_assert_eq(p.stochastic, 0, "a batch of every training row");
+    ob_problem_destroy(&p);
+    create(&p, "noisy-quadratic", &no_noise, 1);
+    cr_assert_eq(p.stochastic, 0, "sigma = 0");
+    ob_problem_destroy(&p);
+}
+
+/* ---- parameter errors ---- */
+
+Test(errors, nonpositive_curvature_is_named)
+{
+    struct ob_error err;
+
+    cr_assert_eq(create_fails("quadratic", "h", "1,0,3", &err), OB_EINVAL);
+    assert_mentions(err.message, "h[1]=0");
+    cr_assert_eq(create_fails("noisy-quadratic", "h", "2,-5", &err), OB_EINVAL);
+    assert_mentions(err.message, "h[1]=-5");
+    assert_mentions(err.message, "noisy-quadratic");
+    cr_assert_eq(create_fails("quadratic", "h", "1,x", &err), OB_EINVAL);
+    assert_mentions(err.message, "h='1,x'");
+}
+
+Test(errors, bad_quadratic_settings_are_named)
+{
+    static const struct ob_setting both[] = {{"cond", "100"}, {"h", "1,2"}};
+    static const struct ob_setting tiny[] = {{"cond", "100"}, {"n", "1"}};
+    struct ob_error err;
+
+    create_fails("quadratic", "cond", "0.5", &err);
+    assert_mentions(err.message, "cond=0.5");
+    create_fails("quadratic", "n", "-1", &err);
+    assert_mentions(err.message, "n=-1");
+    create_fails("quadratic", "n", "3", &err);
+    assert_mentions(err.message, "n=3 but h has 4 values");
+    create_fails("noisy-quadratic", "sigma", "-0.1", &err);
+    assert_mentions(err.message, "sigma=-0.1");
+    cr_assert_eq(create_fails_with("quadratic", both, 2, &err), OB_EINVAL);
+    assert_mentions(err.message, "either h or cond");
+    cr_assert_eq(create_fails_with("quadratic", tiny, 2, &err), OB_EINVAL);
+    assert_mentions(err.message, "n=1");
+}
+
+Test(errors, bad_cliff_and_logreg_settings_are_named)
+{
+    struct ob_error err;
+
+    create_fails("cliff", "T", "0", &err);
+    assert_mentions(err.message, "T=0");
+    create_fails("cliff", "T", "1001", &err);
+    assert_mentions(err.message, "T=1001");
+    create_fails("logreg-breast-cancer", "l2", "0", &err);
+    assert_mentions(err.message, "l2=0");
+    create_fails("logreg-breast-cancer", "l2", "-1", &err);
+    assert_mentions(err.message, "l2=-1");
+    create_fails("logreg-breast-cancer", "batch", "-4", &err);
+    assert_mentions(err.message, "batch=-4");
+}
+
+Test(errors, missing_data_dir_gives_eio_with_the_path)
+{
+    char dir[256], expected[320];
+    struct ob_error err;
+
+    make_temp_dir(dir, sizeof dir);
+    cr_assert_eq(setenv("OPTBENCH_DATA_DIR", dir, 1), 0);
+    cr_assert_eq(create_fails("logreg-breast-cancer", "l2", "1e-3", &err),
+                 OB_EIO);
+    snprintf(expected, sizeof expected,
+             "cannot open %s/breast_cancer.csv: ", dir);
+    assert_mentions(err.message, expected);
+    unsetenv("OPTBENCH_DATA_DIR");
+    remove_file_and_dir(NULL, dir);
+}
+
+Test(errors, malformed_data_file_gives_edata_with_file_and_line)
+{
+    char dir[256], path[320], expected[400];
+    struct ob_error err;
+
+    make_temp_dir(dir, sizeof dir);
+    write_file(dir, "breast_cancer.csv",
+               "3,2,malignant,benign\n1.5,2,0\n1.5,two,1\n3,4,0\n", path,
+               sizeof path);
+    cr_assert_eq(setenv("OPTBENCH_DATA_DIR", dir, 1), 0);
+    cr_assert_eq(create_fails("logreg-breast-cancer", "l2", "1e-3", &err),
+                 OB_EDATA);
+    snprintf(expected, sizeof expected, "%s:3: feature 2 'two'", path);
+    assert_mentions(err.message, expected);
+    unsetenv("OPTBENCH_DATA_DIR");
+    remove_file_and_dir(path, dir);
+}
+
+Test(errors, logreg_rejects_a_file_without_two_classes)
+{
+    char dir[256], path[320];
+    struct ob_error err;
+
+    make_temp_dir(dir, sizeof dir);
+    write_file(dir, "breast_cancer.csv", "2,1,a,b,c\n1,0\n2,2\n", path,
+               sizeof path);
+    cr_assert_eq(setenv("OPTBENCH_DATA_DIR", dir, 1), 0);
+    cr_assert_eq(create_fails("logreg-breast-cancer", "l2", "1e-3", &err),
+                 OB_EDATA);
+    assert_mentions(err.message, path);
+    assert_mentions(err.message, "needs 2 classes");
+    unsetenv("OPTBENCH_DATA_DIR");
+    remove_file_and_dir(path, dir);
+}
+
+/* ---- the data loader ---- */
+
+Test(dataset, malformed_files_name_the_file_and_line)
+{
+    static const struct {
+        const char *text;
+        const char *where; /* after the path */
+        const char *what;
+    } cases[] = {
+        {"", ":1:", "empty"},
+        {"x,2,a,b\n", ":1:", "row count 'x'"},
+        {"2,0,a,b\n", ":1:", "feature count '0'"},
+        {"2,2,a\n", ":1:", "at least 2 class names"},
+        {"2,2,a,\n", ":1:", "class name 2 is empty"},
+        {"2,2,a,b\n1,2,0\n1,2\n", ":3:", "expected 3 values"},
+        {"2,2,a,b\n1,2,0\n1,2,0,1\n", ":3:", "found 4"},
+        {"2,2,a,b\n1,2,0\n1,2,2\n", ":3:", "label '2'"},
+        {"2,2,a,b\n1,2,0\n1,2,-1\n", ":3:", "label '-1'"},
+        {"2,2,a,b\n1,2,0\n1,2,1.5\n", ":3:", "label '1.5'"},
+        {"2,2,a,b\n1,2,0\n1,inf,1\n", ":3:", "feature 2 'inf'"},
+        {"2,2,a,b\n1,2,0\n\n", ":3:", "found 1"},
+        {"2,2,a,b\n1,2,0\n1,2,1\n3,4,0\n", ":4:", "more data lines"},
+        {"3,2,a,b\n1,2,0\n1,2,1\n", ":", "declares 3 rows but the file has 2"},
+    };
+    char dir[256], path[320], expected[400];
+
+    make_temp_dir(dir, sizeof dir);
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        struct ob_dataset ds;
+        struct ob_error err = {0};
+
+        write_file(dir, "bad.csv", cases[c].text, path, sizeof path);
+        cr_assert_eq(ob_dataset_load(&ds, path, &err), OB_EDATA,
+                     "case %zu loaded", c);
+        cr_assert_eq(err.status, OB_EDATA);
+        snprintf(expected, sizeof expected, "%s%s", path, cases[c].where);
+        cr_assert_eq(strncmp(err.message, expected, strlen(expected)), 0,
+                     "case %zu: '%s' does not start with '%s'", c, err.message,
+                     expected);
+        assert_mentions(err.message, cases[c].what);
+        cr_assert_null(ds.x, "a failed load leaves the dataset empty");
+    }
+    remove_file_and_dir(path, dir);
+}
+
+Test(dataset, missing_file_gives_eio)
+{
+    struct ob_dataset ds;
+    struct ob_error err = {0};
+
+    cr_assert_eq(ob_dataset_load(&ds, "/nonexistent/x.csv", &err), OB_EIO);
+    assert_mentions(err.message, "cannot open /nonexistent/x.csv: ");
+}
+
+Test(dataset, shipped_files_load)
+{
+    static const struct {
+        const char *name;
+        size_t rows, features, classes;
+        const char *first_class;
+    } files[] = {
+        {"iris.csv", 150, 4, 3, "setosa"},
+        {"wine_data.csv", 178, 13, 3, "class_0"},
+        {"breast_cancer.csv", 569, 30, 2, "malignant"},
+    };
+
+    for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
+        struct ob_dataset ds;
+        struct ob_error err = {0};
+
+        cr_assert_eq(ob_dataset_load_named(&ds, files[f].name, &err), OB_OK,
+                     "%s", err.message);
+        cr_assert_eq(ds.rows, files[f].rows, "%s", files[f].name);
+        cr_assert_eq(ds.features, files[f].features, "%s", files[f].name);
+        cr_assert_eq(ds.classes, files[f].classes, "%s", files[f].name);
+        cr_assert_eq(ds.train_rows, ds.rows);
+        cr_assert_str_eq(ds.class_names[0], files[f].first_class);
+        ob_dataset_free(&ds);
+    }
+}
+
+Test(dataset, breast_cancer_values_are_read_exactly)
+{
+    struct ob_dataset ds;
+    struct ob_error err = {0};
+
+    cr_assert_eq(ob_dataset_load_named(&ds, "breast_cancer.csv", &err), OB_OK,
+                 "%s", err.message);
+    cr_assert_str_eq(ds.class_names[1], "benign");
+    cr_assert_eq(ds.x[0], 17.99);
+    cr_assert_eq(ds.x[29], 0.1189);
+    cr_assert_eq(ds.label[0], 0);
+    cr_assert_eq(ds.x[568 * 30], 7.76);
+    cr_assert_eq(ds.label[568], 1);
+    ob_dataset_free(&ds);
+}
+
+Test(dataset, split_moves_every_fifth_row_to_the_test_set)
+{
+    char dir[256], path[320], text[512];
+    size_t length = 0;
+    struct ob_dataset ds;
+    struct ob_error err = {0};
+    static const double order[12] = {0, 1, 2, 3, 5, 6, 7, 8, 10, 11, 4, 9};
+
+    /* Row i holds feature i and label i % 3; CRLF endings are accepted. */
+    length += (size_t)snprintf(text, sizeof text, "12,1,a,b,c\r\n");
+    for (int i = 0; i < 12; i++)
+        length += (size_t)snprintf(text + length, sizeof text - length,
+                                   "%d,%d\r\n", i, i % 3);
+    make_temp_dir(dir, sizeof dir);
+    write_file(dir, "rows.csv", text, path, sizeof path);
+    cr_assert_eq(ob_dataset_load(&ds, path, &err), OB_OK, "%s", err.message);
+    cr_assert_eq(ob_dataset_split(&ds, &err), OB_OK);
+    cr_assert_eq(ds.train_rows, 10);
+    for (size_t i = 0; i < 12; i++) {
+        cr_assert_eq(ds.x[i], order[i], "slot %zu holds row %g", i, ds.x[i]);
+        cr_assert_eq(ds.label[i], (size_t)order[i] % 3);
+    }
+    cr_assert_eq(ob_dataset_split(&ds, &err), OB_OK, "splitting twice");
+    cr_assert_eq(ds.x[10], 4.0, "a second split changes nothing");
+    ob_dataset_free(&ds);
+    remove_file_and_dir(path, dir);
+}
+
+Test(dataset, standardisation_uses_training_statistics)
+{
+    char dir[256], path[320];
+    struct ob_dataset ds;
+    struct ob_error err = {0};
+
+    /* Feature 1 varies; feature 2 is 0.1 on the training rows and 5 on the
+     * test row (index 4). */
+    make_temp_dir(dir, sizeof dir);
+    write_file(dir, "scale.csv",
+               "6,2,a,b\n1,0.1,0\n2,0.1,1\n3,0.1,0\n4,0.1,1\n100,5,0\n"
+               "5,0.1,1\n",
+               path, sizeof path);
+    cr_assert_eq(ob_dataset_load(&ds, path, &err), OB_OK, "%s", err.message);
+    cr_assert_eq(ob_dataset_split(&ds, &err), OB_OK);
+    ob_dataset_standardize(&ds);
+
+    /* Training feature 1 is 1..5: mean 3, population sd sqrt(2). */
+    for (size_t i = 0; i < 5; i++) {
+        double expected = ((double)i + 1.0 - 3.0) / sqrt(2.0);
+
+        cr_assert(fabs(ds.x[i * 2] - expected) < 1e-15, "row %zu: %.17g", i,
+                  ds.x[i * 2]);
+        cr_assert_eq(ds.x[i * 2 + 1], 0.0, "a constant feature is centred");
+    }
+    cr_assert(fabs(ds.x[5 * 2] - 97.0 / sqrt(2.0)) < 1e-12);
+    cr_assert_eq(ds.x[5 * 2 + 1], 5.0 - 0.1, "scale 1 for a constant");
+    ob_dataset_free(&ds);
+    remove_file_and_dir(path, dir);
+}
+
+/* ---- what the problem headers promise ---- */
+
+Test(quadratic, loss_keeps_the_reference_order_of_operations)
+{
+    static const double h[4] = {1.0, 10.0, 100.0, 1000.0};
+    const double x[4] = {0.3, -1.7, 0.01, 2.9};
+    struct ob_problem p;
+    double grad[4], expected = 0.0;
+
+    create(&p, "quadratic", NULL, 0);
+    for (size_t i = 0; i < 4; i++)
+        expected += 0.5 * h[i] * x[i] * x[i];
+    cr_assert_eq(ob_problem_eval(&p, x, grad, NULL), expected);
+    for (size_t i = 0; i < 4; i++)
+        cr_assert_eq(grad[i], h[i] * x[i]);
+    ob_problem_destroy(&p);
+}
+
+Test(quadratic, cond_gives_log_spaced_curvatures)
+{
+    static const struct ob_setting settings[] = {{"cond", "1e4"}, {"n", "5"}};
+    struct ob_problem p;
+    double grad[5];
+
+    create(&p, "quadratic", settings, 2);
+    cr_assert_eq(p.dim, 5);
+    ob_problem_eval(&p, p.start, grad, NULL);
+    cr_assert_eq(grad[0], 1.0);
+    cr_assert_eq(grad[4], 1e4);
+    for (size_t i = 1; i < 4; i++)
+        cr_assert(fabs(grad[i] / pow(10.0, (double)i) - 1.0) < 1e-14,
+                  "h[%zu] = %.17g", i, grad[i]);
+    ob_problem_destroy(&p);
+
+    create(&p, "quadratic", settings, 1);
+    cr_assert_eq(p.dim, 4, "n defaults to 4 with cond");
+    ob_problem_destroy(&p);
+}
+
+/* Steps of plain gradient descent from the start until the loss reaches
+ * the target (the loss at x_k, k counted from 0), or -1 within `limit`. */
+static int descent_steps(const struct ob_problem *p, double lr, int limit,
+                         double *closest)
+{
+    double x[2] = {p->start[0], p->start[1]}, grad[2];
+
+    *closest = INFINITY;
+    for (int k = 0; k < limit; k++) {
+        if (ob_problem_eval(p, x, grad, NULL) <= p->target)
+            return k;
+        *closest = fmin(*closest, hypot(x[0], x[1]));
+        x[0] -= lr * grad[0];
+        x[1] -= lr * grad[1];
+    }
+    return -1;
+}
+
+Test(saddle, gradient_descent_escapes_as_documented)
+{
+    struct ob_problem p;
+    double closest;
+
+    create(&p, "saddle", NULL, 0);
+    cr_assert_eq(p.target, -1.0);
+    cr_assert_eq(descent_steps(&p, 0.01, 10000, &closest), 349);
+    ob_problem_destroy(&p);
+
+    create(&p, "monkey-saddle", NULL, 0);
+    cr_assert_eq(p.target, -1.0);
+    cr_assert_eq(descent_steps(&p, 0.01, 10000, &closest), 510);
+    cr_assert_lt(closest, 0.15, "closest approach %g", closest);
+    ob_problem_destroy(&p);
+}
+
+Test(cliff, stored_minimiser_is_exact_for_every_T)
+{
+    static const char *const steps[] = {"1", "2", "50", "1000"};
+    const double fixed_point[2] = {1.0, 0.7 - 1.0 / (1.0 + exp(-0.7))};
+
+    for (size_t s = 0; s < sizeof steps / sizeof steps[0]; s++) {
+        struct ob_setting setting = {"T", steps[s]};
+        struct ob_problem p;
+        double grad[2];
+
+        create(&p, "cliff", &setting, 1);
+        cr_assert_eq(ob_problem_eval(&p, p.minimizer, grad, NULL), 0.0, "T=%s",
+                     steps[s]);
+        cr_assert_eq(grad[0], 0.0);
+        cr_assert_eq(grad[1], 0.0);
+        if (strcmp(steps[s], "50") == 0)
+            cr_assert_lt(ob_problem_eval(&p, fixed_point, NULL, NULL), 1e-15,
+                         "w = 1 with 0.7 as fixed point");
+        ob_problem_destroy(&p);
+    }
+}
+
+Test(cliff, wall_is_where_the_header_says)
+{
+    const double wall = -3.5459856534;
+    struct ob_problem p;
+    double x[2] = {6.5, wall}, grad[2], largest = 0.0;
+
+    create(&p, "cliff", NULL, 0);
+    ob_problem_eval(&p, x, grad, NULL);
+    cr_assert_gt(hypot(grad[0], grad[1]), 1e10);
+    x[1] = wall - 0.01;
+    cr_assert(fabs(ob_problem_eval(&p, x, NULL, NULL) - 16.3) < 0.05);
+    x[1] = wall + 0.01;
+    cr_assert(fabs(ob_problem_eval(&p, x, NULL, NULL) - 3.05) < 0.005);
+
+    /* Away from the wall the gradient is tame. */
+    for (int i = 0; i <= 70000; i++) {
+        x[1] = -6.0 + 1e-4 * i;
+        if (fabs(x[1] - wall) < 1e-6)
+            continue;
+        ob_problem_eval(&p, x, grad, NULL);
+        largest = fmax(largest, hypot(grad[0], grad[1]));
+    }
+    cr_assert_lt(largest, 20.0);
+    ob_problem_destroy(&p);
+}
+
+Test(cliff, gradient_descent_is_thrown_off_the_wall)
+{
+    struct ob_problem p;
+    double x[2], grad[2];
+    int step;
+
+    create(&p, "cliff", NULL, 0);
+    x[0] = p.start[0];
+    x[1] = p.start[1];
+    for (step = 0; step < 200; step++) {
+        ob_problem_eval(&p, x, grad, NULL);
+        if (hypot(grad[0], grad[1]) > 1e3)
+            break;
+        x[0] -= 0.01 * grad[0];
+        x[1] -= 0.01 * grad[1];
+    }
+    cr_assert_eq(step, 74);
+    x[0] -= 0.01 * grad[0];
+    x[1] -= 0.01 * grad[1];
+    cr_assert_gt(ob_problem_eval(&p, x, NULL, NULL), 600.0);
+    ob_problem_destroy(&p);
+}
+
+Test(logreg, minimum_matches_the_documented_value)
+{
+    struct ob_problem p;
+    double grad[31];
+
+    create(&p, "logreg-breast-cancer", NULL, 0);
+    cr_assert_eq(p.dim, 31);
+    for (size_t i = 0; i < p.dim; i++)
+        cr_assert_eq(p.start[i], 0.0);
+    /* 456 equal terms log(2) averaged: a few ulps of rounding. */
+    cr_assert(fabs(ob_problem_eval(&p, p.start, NULL, NULL) - log(2.0)) <
+              1e-14);
+    cr_assert(fabs(p.minimum - 0.06527710530968) < 1e-13, "minimum %.17g",
+              p.minimum);
+    ob_problem_eval(&p, p.minimizer, grad, NULL);
+    cr_assert_leq(norm(grad, 31), 1e-13);
+    ob_problem_destroy(&p);
+}
