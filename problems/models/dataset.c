@@ -117,9 +117,9 @@ static int read_header(struct reader *r, struct ob_dataset *ds,
                          (size_t)DATASET_MAX_VALUES / ds->rows);
     if (fields < 4)
         return ob_errorf(err, OB_EDATA,
-                         "%s:%zu: the header names %zu classes, expected at "
-                         "least 2 after the row and feature counts",
-                         r->path, r->number, fields > 2 ? fields - 2 : 0);
+                         "%s:%zu: expected at least 2 class names after the "
+                         "row and feature counts, found %zu",
+                         r->path, r->number, fields - 2);
     ds->classes = fields - 2;
 
     /* The names live in one block after the pointer array. */
