@@ -59,15 +59,16 @@ static int quadratic_curvatures(struct ob_problem *p,
         return ob_errorf(err, OB_EINVAL, "problem %s: n=%g must be in [0, 1e6]",
                          name, n);
 
-    /* A list of k values has k - 1 commas: that bounds the count. */
-    for (const char *c = h_text; *c != '\0'; c++)
-        capacity += *c == ',';
     if (cond != 0.0) {
         capacity = n > 0.0 ? (size_t)n : 4;
         if (capacity < 2)
             return ob_errorf(err, OB_EINVAL,
                              "problem %s: n=%g must be >= 2 with cond", name,
                              n);
+    } else {
+        /* A list of k values has k - 1 commas: that bounds the count. */
+        for (const char *c = h_text; *c != '\0'; c++)
+            capacity += *c == ',';
     }
     data = malloc(sizeof *data + sizeof(double) * capacity);
     if (data == NULL)
