@@ -177,6 +177,10 @@ int ob_params_apply(const struct ob_param_spec *specs, size_t count,
 
             if (used != NULL)
                 continue;
+            if (count == 0)
+                return ob_errorf(err, OB_EINVAL, "%s: unknown parameter "
+                                 "'%s' (it takes no parameters)", owner,
+                                 settings[s].key);
             ob_params_names(specs, count, names, sizeof names);
             return ob_errorf(err, OB_EINVAL, "%s: unknown parameter '%s' "
                              "(known: %s)", owner, settings[s].key, names);
