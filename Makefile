@@ -7,7 +7,8 @@ OPTBENCH  := $(BUILD_DIR)/optbench
 
 # Everything the build, the tests and the charts need.
 PACKAGES := gcc libc6-dev make meson ninja-build pkg-config \
-            libcriterion-dev gnuplot-nox
+            libcriterion-dev gnuplot-nox libinih-dev nettle-dev \
+            libjson-c-dev
 
 .PHONY: all build run test deps clean
 

@@ -1,0 +1,2 @@
+/* placeholder: replaced by its implementation */
+typedef int ob_placeholder_suite_file;
