@@ -21,6 +21,18 @@
  *   h = 1,10,100,1000          problem parameters (never swept)
  *   start = 1,1,1,1            optional start (default: the problem's)
  *
+ * seed is a whole number in [0, 2^53]; seeds and tuning_seeds in
+ * [1, 10^6]; steps in [1, 10^9]; eval_every in [0, 10^9]; targets are
+ * distinct positive numbers, stored decreasing. Labels are one word of
+ * letters, digits and - _ . +, unique among optimizers and among
+ * problems. A sweep lists its values separated by commas (spaces allowed
+ * around them), or is logspace(lo, hi, n): n values in geometric steps
+ * from lo to hi inclusive (lo, hi > 0; n = 1 gives lo), each written as
+ * the shortest %g text that reads back as the same double. An entry has
+ * at most 10000 variants. A header counts even with no key under it. A
+ * value takes one line: an indented line after a key is rejected (inih
+ * would read it as a continuation). Lines hold at most 198 characters.
+ *
  * Every error names FILE:LINE. */
 #ifndef OB_SUITE_FILE_H
 #define OB_SUITE_FILE_H
@@ -76,16 +88,25 @@ struct ob_suite {
 };
 
 /* Reads and validates a suite file: every key, type and value, every
- * variant of every sweep, and every problem (created once to check its
- * parameters, start length and data files). On error nothing is kept and
- * err holds "FILE:LINE: message" with status OB_EINVAL (OB_EIO when the
- * file cannot be read). */
+ * variant of every sweep, and every problem (created to check its
+ * parameters, start length and data files). A value that fails on its own
+ * is reported at its key's line, unless some combination with the entry's
+ * other values accepts it (sgd's nesterov = 1 needs momentum > 0); a
+ * variant that fails as a whole is reported at the section's line with
+ * its text. On error the suite is left zeroed and err holds
+ * "FILE:LINE: message" with status OB_EINVAL; OB_EIO ("cannot open suite
+ * file PATH: reason", no line) when the file cannot be read; a problem's
+ * own status (OB_EIO, OB_EDATA) at its section's line when its data file
+ * is missing or malformed; OB_ENOMEM. FILE is `path` as given. The suite
+ * owns every string and array in it until ob_suite_free. */
 int ob_suite_load(struct ob_suite *suite, const char *path,
                   struct ob_error *err);
 
 /* Resolves NAME to a bundled suite (SUITE_DIR/NAME.ini, where SUITE_DIR is
  * problems/suites in the source tree unless OPTBENCH_SUITE_DIR says
- * otherwise); text containing '/' or ending in ".ini" is a path. */
+ * otherwise); text containing '/' or ending in ".ini" is a path. A NAME
+ * with no such file gives OB_EINVAL, "unknown suite 'NAME' (bundled: a,
+ * b, c)", listing SUITE_DIR's .ini files sorted; else as ob_suite_load. */
 int ob_suite_load_named(struct ob_suite *suite, const char *name_or_path,
                         struct ob_error *err);
 
@@ -100,7 +121,8 @@ void ob_suite_free(struct ob_suite *suite);
 void ob_suite_variant(const struct ob_suite_optimizer *o, size_t v,
                       struct ob_setting *settings);
 
-/* Writes variant v as "key=value key=value" (all params) into buffer. */
+/* Writes variant v as "key=value key=value" (all params, "" when there
+ * are none) into buffer, cut to size - 1 characters. */
 void ob_suite_variant_text(const struct ob_suite_optimizer *o, size_t v,
                            char *buffer, size_t size);
 
