@@ -15,11 +15,24 @@ extern const struct ob_problem_type ob_saddle;
 extern const struct ob_problem_type ob_monkey_saddle;
 extern const struct ob_problem_type ob_cliff;
 extern const struct ob_problem_type ob_logreg_breast_cancer;
+extern const struct ob_problem_type ob_booth;
+extern const struct ob_problem_type ob_matyas;
+extern const struct ob_problem_type ob_himmelblau;
+extern const struct ob_problem_type ob_three_hump_camel;
+extern const struct ob_problem_type ob_six_hump_camel;
+extern const struct ob_problem_type ob_goldstein_price;
 
 const struct ob_problem_type *const ob_problem_types[] = {
     &ob_rosenbrock, &ob_beale,        &ob_quadratic,
     &ob_noisy_quadratic, &ob_saddle,  &ob_monkey_saddle,
     &ob_cliff,      &ob_logreg_breast_cancer,
+    /* 2-D test functions with known minima */
+    &ob_booth,
+    &ob_matyas,
+    &ob_himmelblau,
+    &ob_three_hump_camel,
+    &ob_six_hump_camel,
+    &ob_goldstein_price,
 };
 const size_t ob_problem_type_count =
     sizeof ob_problem_types / sizeof ob_problem_types[0];
