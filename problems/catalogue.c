@@ -21,6 +21,10 @@ extern const struct ob_problem_type ob_himmelblau;
 extern const struct ob_problem_type ob_three_hump_camel;
 extern const struct ob_problem_type ob_six_hump_camel;
 extern const struct ob_problem_type ob_goldstein_price;
+extern const struct ob_problem_type ob_rastrigin;
+extern const struct ob_problem_type ob_ackley;
+extern const struct ob_problem_type ob_styblinski_tang;
+extern const struct ob_problem_type ob_griewank;
 
 const struct ob_problem_type *const ob_problem_types[] = {
     &ob_rosenbrock, &ob_beale,        &ob_quadratic,
@@ -33,6 +37,11 @@ const struct ob_problem_type *const ob_problem_types[] = {
     &ob_three_hump_camel,
     &ob_six_hump_camel,
     &ob_goldstein_price,
+    /* n-D multimodal test functions */
+    &ob_rastrigin,
+    &ob_ackley,
+    &ob_styblinski_tang,
+    &ob_griewank,
 };
 const size_t ob_problem_type_count =
     sizeof ob_problem_types / sizeof ob_problem_types[0];
