@@ -25,6 +25,7 @@ extern const struct ob_problem_type ob_rastrigin;
 extern const struct ob_problem_type ob_ackley;
 extern const struct ob_problem_type ob_styblinski_tang;
 extern const struct ob_problem_type ob_griewank;
+extern const struct ob_problem_type ob_nqm;
 
 const struct ob_problem_type *const ob_problem_types[] = {
     &ob_rosenbrock, &ob_beale,        &ob_quadratic,
@@ -42,6 +43,8 @@ const struct ob_problem_type *const ob_problem_types[] = {
     &ob_ackley,
     &ob_styblinski_tang,
     &ob_griewank,
+    /* stochastic quadratic */
+    &ob_nqm,
 };
 const size_t ob_problem_type_count =
     sizeof ob_problem_types / sizeof ob_problem_types[0];
