@@ -26,6 +26,10 @@ extern const struct ob_problem_type ob_ackley;
 extern const struct ob_problem_type ob_styblinski_tang;
 extern const struct ob_problem_type ob_griewank;
 extern const struct ob_problem_type ob_nqm;
+extern const struct ob_problem_type ob_saddle_to_minima;
+extern const struct ob_problem_type ob_saddle_nd;
+extern const struct ob_problem_type ob_plateau;
+extern const struct ob_problem_type ob_analytic_cliff;
 
 const struct ob_problem_type *const ob_problem_types[] = {
     &ob_rosenbrock, &ob_beale,        &ob_quadratic,
@@ -45,6 +49,11 @@ const struct ob_problem_type *const ob_problem_types[] = {
     &ob_griewank,
     /* stochastic quadratic */
     &ob_nqm,
+    /* saddles, plateau and cliff with known minima */
+    &ob_saddle_to_minima,
+    &ob_saddle_nd,
+    &ob_plateau,
+    &ob_analytic_cliff,
 };
 const size_t ob_problem_type_count =
     sizeof ob_problem_types / sizeof ob_problem_types[0];
