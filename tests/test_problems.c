@@ -133,10 +133,11 @@ static void create_default(struct ob_problem *p, size_t index)
 /* Central differences with h_i = cbrt(eps) max(1, |x_i|) err by about
  * eps^(2/3) (|f| + |f'''|), a few 1e-11 times the scale of f and its
  * third derivatives; the worst case over the catalogue at these points is
- * 4e-10 of max(1, |g|_inf) (rosenbrock). The cliff is tested 1% around its
- * start, 0.5 from its wall, whose gradient varies over 1e-7 and defeats any
- * finite difference. A tolerance of 1e-6 max(1, |g|_inf) per coordinate
- * leaves three orders of margin, yet catches a gradient term off by 1e-4
+ * 3.8e-9 of max(1, |g|_inf) (rastrigin, whose f''' reaches 80 pi^3 = 2480),
+ * next 4e-10 (rosenbrock). The cliff is tested 1% around its start, 0.5
+ * from its wall, whose gradient varies over 1e-7 and defeats any finite
+ * difference. A tolerance of 1e-6 max(1, |g|_inf) per coordinate leaves
+ * over two orders of margin, yet catches a gradient term off by 1e-4
  * relative. */
 #define FD_TOLERANCE 1e-6
 
@@ -334,13 +335,14 @@ Test(problems, every_type_names_an_unknown_parameter)
 /* ---- random streams ---- */
 
 /* The stochastic variants: noisy-quadratic as it comes, logistic regression
- * with minibatches. */
+ * with minibatches, the NQM in 4-D. */
 static const struct {
     const char *name;
     const char *key, *value;
 } noisy_cases[] = {
     {"noisy-quadratic", "sigma", "0.1"},
     {"logreg-breast-cancer", "batch", "32"},
+    {"nqm", "n", "4"},
 };
 #define NOISY_CASE_COUNT (sizeof noisy_cases / sizeof noisy_cases[0])
 
@@ -393,11 +395,15 @@ Test(noisy, different_seeds_give_different_gradients)
 
 Test(noisy, null_stream_gives_the_exact_gradient)
 {
-    /* Each noisy case beside its exact twin. */
+    /* Each noisy case beside its exact twin; the NQM's h_i = 1/i are
+     * written to 17 digits, which round-trip. */
     static const struct ob_setting full_batch = {"batch", "0"};
-    const char *twins[NOISY_CASE_COUNT] = {"quadratic", "logreg-breast-cancer"};
-    const struct ob_setting *twin_settings[NOISY_CASE_COUNT] = {NULL,
-                                                                &full_batch};
+    static const struct ob_setting nqm_h = {"h",
+                                            "1,0.5,0.33333333333333331,0.25"};
+    const char *twins[NOISY_CASE_COUNT] = {"quadratic", "logreg-breast-cancer",
+                                           "quadratic"};
+    const struct ob_setting *twin_settings[NOISY_CASE_COUNT] = {
+        NULL, &full_batch, &nqm_h};
 
     for (size_t c = 0; c < NOISY_CASE_COUNT; c++) {
         struct ob_problem noisy, exact;
@@ -968,4 +974,475 @@ Test(logreg, minimum_matches_the_documented_value)
     ob_problem_eval(&p, p.minimizer, grad, NULL);
     cr_assert_leq(norm(grad, 31), 1e-13);
     ob_problem_destroy(&p);
+}
+
+/* ---- the test functions: what their headers promise ---- */
+
+Test(himmelblau, all_four_minima_give_zero)
+{
+    static const double minima[4][2] = {
+        {3.0, 2.0},
+        {-2.8051180869527449, 3.1313125182505730},
+        {-3.7793102533777469, -3.2831859912861694},
+        {3.5844283403304917, -1.8481265269644036},
+    };
+    struct ob_problem p;
+    double grad[2];
+
+    create(&p, "himmelblau", NULL, 0);
+    cr_assert_eq(p.minimizer[0], 3.0);
+    cr_assert_eq(p.minimizer[1], 2.0);
+    for (size_t m = 0; m < 4; m++) {
+        double loss = ob_problem_eval(&p, minima[m], grad, NULL);
+
+        cr_expect(loss >= 0.0 && loss < 1e-24, "minimum %zu: loss %.17g", m,
+                  loss);
+        cr_expect_lt(norm(grad, 2), 1e-12, "minimum %zu: gradient norm %g", m,
+                     norm(grad, 2));
+    }
+    ob_problem_destroy(&p);
+}
+
+Test(six_hump_camel, both_minima_give_the_stored_value)
+{
+    struct ob_problem p;
+    double other[2], grad[2];
+
+    create(&p, "six-hump-camel", NULL, 0);
+    cr_assert_eq(p.minimum, -1.0316284534898774);
+    other[0] = -p.minimizer[0];
+    other[1] = -p.minimizer[1];
+    cr_expect(fabs(ob_problem_eval(&p, p.minimizer, grad, NULL) - p.minimum) <=
+              1e-15);
+    cr_expect_lt(norm(grad, 2), 1e-14, "gradient norm %g", norm(grad, 2));
+    cr_expect(fabs(ob_problem_eval(&p, other, grad, NULL) - p.minimum) <=
+              1e-15);
+    cr_expect_lt(norm(grad, 2), 1e-14, "gradient norm %g", norm(grad, 2));
+    ob_problem_destroy(&p);
+}
+
+Test(styblinski_tang, minimum_scales_with_n)
+{
+    static const char *const dims[] = {"1", "2", "3", "10", "100"};
+    const double per_coordinate = -39.16616570377142;
+    double grad[100];
+
+    for (size_t d = 0; d < sizeof dims / sizeof dims[0]; d++) {
+        struct ob_setting setting = {"n", dims[d]};
+        struct ob_problem p;
+        double n, loss;
+
+        create(&p, "styblinski-tang", &setting, 1);
+        n = (double)p.dim;
+        cr_assert_eq(n, atof(dims[d]));
+        cr_expect(fabs(p.minimum - per_coordinate * n) <= 1e-14 * n,
+                  "n=%s: minimum %.17g", dims[d], p.minimum);
+        loss = ob_problem_eval(&p, p.minimizer, grad, NULL);
+        /* Summing n terms of size 78 rounds by a few ulps of the total. */
+        cr_expect(fabs(loss - p.minimum) <= 1e-14 * fabs(p.minimum),
+                  "n=%s: %.17g vs %.17g", dims[d], loss, p.minimum);
+        for (size_t i = 0; i < p.dim; i++) {
+            cr_expect_eq(p.minimizer[i], -2.9035340277711771);
+            cr_expect_lt(fabs(grad[i]), 1e-14, "n=%s: grad[%zu] = %g", dims[d],
+                         i, grad[i]);
+            cr_expect_eq(p.start[i], i % 2 == 0 ? 0.0 : -1.0);
+        }
+        ob_problem_destroy(&p);
+    }
+}
+
+/* Central-difference Hessian of p at the origin, column by column from the
+ * analytic gradient; hessian holds dim * dim values. */
+static void hessian_at_origin(const struct ob_problem *p, double *hessian)
+{
+    const double h = 1e-4;
+    size_t n = p->dim;
+    double *x = new_vector(n), *up = new_vector(n), *down = new_vector(n);
+
+    for (size_t j = 0; j < n; j++) {
+        x[j] = h;
+        ob_problem_eval(p, x, up, NULL);
+        x[j] = -h;
+        ob_problem_eval(p, x, down, NULL);
+        x[j] = 0.0;
+        for (size_t i = 0; i < n; i++)
+            hessian[i * n + j] = (up[i] - down[i]) / (2.0 * h);
+    }
+    free(x);
+    free(up);
+    free(down);
+}
+
+Test(saddle_nd, has_exactly_k_directions_of_negative_curvature)
+{
+    static const struct ob_setting cases[][2] = {
+        {{"n", "10"}, {"k", "2"}},
+        {{"n", "5"}, {"k", "1"}},
+        {{"n", "7"}, {"k", "3"}},
+        {{"n", "4"}, {"k", "4"}},
+    };
+
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        struct ob_problem p;
+        double *hessian, *grad, *origin;
+        size_t n, k = (size_t)atoi(cases[c][1].value), negative = 0;
+
+        create(&p, "saddle-nd", cases[c], 2);
+        n = p.dim;
+        hessian = new_vector(n * n);
+        grad = new_vector(n);
+        origin = new_vector(n);
+
+        /* The origin is stationary, and the Hessian there is diagonal with
+         * k entries -1 (the first k) and n - k entries +1. */
+        cr_assert_eq(ob_problem_eval(&p, origin, grad, NULL), 0.0);
+        cr_assert_eq(norm(grad, n), 0.0);
+        hessian_at_origin(&p, hessian);
+        for (size_t i = 0; i < n; i++) {
+            double expected = i < k ? -1.0 : 1.0;
+
+            negative += hessian[i * n + i] < 0.0;
+            cr_expect(fabs(hessian[i * n + i] - expected) < 1e-7,
+                      "n=%zu k=%zu: H[%zu][%zu] = %g", n, k, i, i,
+                      hessian[i * n + i]);
+            for (size_t j = 0; j < n; j++)
+                if (j != i)
+                    cr_expect_eq(hessian[i * n + j], 0.0);
+        }
+        cr_expect_eq(negative, k, "n=%zu: %zu negative directions, k=%zu", n,
+                     negative, k);
+
+        /* Minimum -k/4; the start is 1e-3 on escape directions, else 1. */
+        cr_expect_eq(p.minimum, -0.25 * (double)k);
+        for (size_t i = 0; i < n; i++) {
+            cr_expect_eq(p.minimizer[i], i < k ? 1.0 : 0.0);
+            cr_expect_eq(p.start[i], i < k ? 1e-3 : 1.0);
+        }
+        free(hessian);
+        free(grad);
+        free(origin);
+        ob_problem_destroy(&p);
+    }
+}
+
+Test(saddle_to_minima, both_minima_give_minus_one_and_descent_escapes)
+{
+    struct ob_problem p;
+    double x[2] = {0.0, -sqrt(2.0)}, grad[2];
+
+    create(&p, "saddle-to-minima", NULL, 0);
+    cr_assert_eq(p.minimizer[1], sqrt(2.0));
+    cr_expect(fabs(ob_problem_eval(&p, x, grad, NULL) + 1.0) <= 1e-15);
+    cr_expect_lt(norm(grad, 2), 1e-14);
+
+    /* The offset 1e-3 decides the side: descent ends at (0, +sqrt(2)). */
+    x[0] = p.start[0];
+    x[1] = p.start[1];
+    for (int step = 0; step < 3000; step++) {
+        ob_problem_eval(&p, x, grad, NULL);
+        x[0] -= 0.01 * grad[0];
+        x[1] -= 0.01 * grad[1];
+    }
+    cr_expect_lt(fabs(x[0]), 1e-12);
+    cr_expect_lt(fabs(x[1] - sqrt(2.0)), 1e-12);
+    ob_problem_destroy(&p);
+}
+
+Test(nqm, noise_variance_per_coordinate_is_h_over_batch)
+{
+    static const char *const batches[] = {"1", "8"};
+    const int draws = 20000;
+
+    for (size_t b = 0; b < 2; b++) {
+        struct ob_setting settings[2] = {{"n", "6"}, {"batch", batches[b]}};
+        double batch = atof(batches[b]);
+        double exact[6], grad[6], sum[6] = {0}, squares[6] = {0};
+        double exact_loss;
+        struct ob_problem p;
+        struct ob_rng rng;
+
+        create(&p, "nqm", settings, 2);
+        cr_assert_eq(p.stochastic, 1);
+        exact_loss = ob_problem_eval(&p, p.start, exact, NULL);
+        ob_rng_seed(&rng, 4242);
+        for (int k = 0; k < draws; k++) {
+            cr_assert_eq(ob_problem_eval(&p, p.start, grad, &rng), exact_loss,
+                         "the loss stays exact");
+            for (size_t i = 0; i < 6; i++) {
+                double noise = grad[i] - exact[i];
+
+                sum[i] += noise;
+                squares[i] += noise * noise;
+            }
+        }
+        /* The variance estimate errs by sqrt(2 / 20000) = 1% relative, the
+         * mean by 0.7% of the deviation: the bounds are five of those. */
+        for (size_t i = 0; i < 6; i++) {
+            double h = 1.0 / (double)(i + 1);
+            double mean = sum[i] / draws;
+            double variance = squares[i] / draws - mean * mean;
+
+            cr_expect_eq(exact[i], h * p.start[i]);
+            cr_expect(fabs(mean) < 0.035 * sqrt(h / batch),
+                      "batch %s, coordinate %zu: mean noise %g", batches[b], i,
+                      mean);
+            cr_expect(fabs(variance / (h / batch) - 1.0) < 0.05,
+                      "batch %s, coordinate %zu: variance %g, h/batch %g",
+                      batches[b], i, variance, h / batch);
+        }
+        ob_problem_destroy(&p);
+    }
+}
+
+Test(nqm, draws_one_normal_per_coordinate_in_index_order)
+{
+    static const struct ob_setting batch = {"batch", "4"};
+    struct ob_problem p;
+    struct ob_rng rng, expected;
+    double grad[100];
+
+    create(&p, "nqm", &batch, 1);
+    cr_assert_eq(p.dim, 100);
+    cr_assert_eq(p.minimum, 0.0);
+    ob_rng_seed(&rng, 11);
+    expected = rng;
+    ob_problem_eval(&p, p.start, grad, &rng);
+    for (size_t i = 0; i < p.dim; i++) {
+        double h = 1.0 / (double)(i + 1);
+        double noise = sqrt(h / 4.0) * ob_rng_normal(&expected);
+
+        cr_assert_eq(p.start[i], 1.0);
+        cr_assert_eq(grad[i], h * p.start[i] + noise, "coordinate %zu", i);
+    }
+    cr_assert_eq(memcmp(&rng, &expected, sizeof rng), 0);
+
+    /* No gradient asked for: no draws. */
+    ob_problem_eval(&p, p.start, NULL, &rng);
+    cr_assert_eq(memcmp(&rng, &expected, sizeof rng), 0);
+    ob_problem_destroy(&p);
+}
+
+Test(plateau, gradient_is_below_the_documented_bounds)
+{
+    struct ob_problem p;
+    double grad[2], x[2];
+
+    create(&p, "plateau", NULL, 0);
+    ob_problem_eval(&p, p.start, grad, NULL);
+    cr_expect(fabs(norm(grad, 2) - 1.44e-5) < 5e-8, "at the start: %g",
+              norm(grad, 2));
+    cr_expect(fabs(ob_problem_eval(&p, p.start, NULL, NULL) - 1.000052) < 5e-7);
+
+    /* Below 1e-4 on the annulus 4.658 < r < 50, in several directions, and
+     * above it just outside. */
+    for (int direction = 0; direction < 8; direction++) {
+        double angle = 0.785 * direction + 0.1;
+
+        for (double r = 4.658; r < 50.0; r += 0.01) {
+            x[0] = r * cos(angle);
+            x[1] = r * sin(angle);
+            ob_problem_eval(&p, x, grad, NULL);
+            cr_assert_lt(norm(grad, 2), 1e-4, "r = %g: gradient norm %g", r,
+                         norm(grad, 2));
+        }
+        for (int edge = 0; edge < 2; edge++) {
+            double r = edge == 0 ? 4.657 : 50.001;
+
+            x[0] = r * cos(angle);
+            x[1] = r * sin(angle);
+            ob_problem_eval(&p, x, grad, NULL);
+            cr_expect_gt(norm(grad, 2), 1e-4, "r = %g", r);
+        }
+    }
+
+    /* The well's wall: 0.607 at r = 1. */
+    x[0] = 0.6;
+    x[1] = -0.8;
+    ob_problem_eval(&p, x, grad, NULL);
+    cr_expect(fabs(norm(grad, 2) - 0.6065) < 1e-3, "%g", norm(grad, 2));
+    ob_problem_destroy(&p);
+}
+
+Test(analytic_cliff, wall_height_and_slope_match_the_header)
+{
+    struct ob_problem p;
+    double low[2] = {-1.0, 0.3}, high[2] = {1.0, 0.3}, grad[2];
+    double steepest = 0.0, where = 0.0;
+
+    create(&p, "analytic-cliff", NULL, 0);
+    cr_expect(fabs(ob_problem_eval(&p, high, NULL, NULL) -
+                   ob_problem_eval(&p, low, NULL, NULL) - 100.0) < 1e-12,
+              "wall height");
+    cr_expect(fabs(p.minimizer[0] - -0.20230210764247125) < 1e-16,
+              "minimiser %.17g", p.minimizer[0]);
+    cr_expect_eq(p.minimizer[1], 0.0);
+    cr_expect(fabs(p.minimum - 0.024509277248961915) < 1e-16, "minimum %.17g",
+              p.minimum);
+    cr_expect_eq(p.start[0], 2.0);
+    cr_expect_eq(p.start[1], 1.0);
+
+    /* The steepest slope along y = 0: 1250.0000003 at x = 6.4e-7. */
+    for (int i = -20000; i <= 20000; i++) {
+        double x[2] = {1e-10 * i, 0.0};
+
+        ob_problem_eval(&p, x, grad, NULL);
+        if (grad[0] > steepest) {
+            steepest = grad[0];
+            where = x[0];
+        }
+    }
+    cr_expect(fabs(steepest - 1250.0000003) < 1e-6, "steepest %.17g", steepest);
+    cr_expect(fabs(where - 6.4e-7) < 1e-9, "at %g", where);
+
+    /* It climbs from 1% to 99% of the height within ln(99)/50 of x = 0. */
+    low[0] = -log(99.0) / 50.0;
+    high[0] = log(99.0) / 50.0;
+    low[1] = high[1] = 0.0;
+    cr_expect(fabs(ob_problem_eval(&p, low, NULL, NULL) -
+                   0.5 * low[0] * low[0] - 1.0) < 1e-12);
+    cr_expect(fabs(ob_problem_eval(&p, high, NULL, NULL) -
+                   0.5 * high[0] * high[0] - 99.0) < 1e-12);
+    ob_problem_destroy(&p);
+}
+
+Test(analytic_cliff, minimiser_is_exact_for_other_walls)
+{
+    static const char *const walls[][2] = {
+        {"100", "50"}, {"1", "1"},      {"0.01", "0.01"}, {"1e6", "1e6"},
+        {"1e6", "1"},  {"1e-3", "1e6"}, {"30", "200"},
+    };
+
+    for (size_t w = 0; w < sizeof walls / sizeof walls[0]; w++) {
+        struct ob_setting settings[2] = {{"height", walls[w][0]},
+                                         {"steepness", walls[w][1]}};
+        struct ob_problem p;
+        double grad[2], beside[2];
+
+        create(&p, "analytic-cliff", settings, 2);
+        cr_expect_lt(p.minimizer[0], 0.0);
+        cr_expect_eq(ob_problem_eval(&p, p.minimizer, grad, NULL), p.minimum);
+        /* Zero up to rounding of x + H s sigmoid', two terms of size |x|:
+         * a few ulps of |x|. */
+        cr_expect(fabs(grad[0]) <= 1e-15 * fmax(1.0, fabs(p.minimizer[0])),
+                  "height %s, steepness %s: slope %g at %.17g", walls[w][0],
+                  walls[w][1], grad[0], p.minimizer[0]);
+        for (int side = -1; side <= 1; side += 2) {
+            beside[0] = p.minimizer[0] + side * 1e-6;
+            beside[1] = 0.0;
+            cr_expect_geq(ob_problem_eval(&p, beside, NULL, NULL), p.minimum);
+        }
+        ob_problem_destroy(&p);
+    }
+}
+
+Test(ackley, gradient_is_finite_at_and_near_the_origin)
+{
+    static const char *const dims[] = {"1", "2", "7"};
+
+    for (size_t d = 0; d < sizeof dims / sizeof dims[0]; d++) {
+        struct ob_setting setting = {"n", dims[d]};
+        struct ob_problem p;
+        double x[7] = {0}, grad[7];
+        double n;
+
+        create(&p, "ackley", &setting, 1);
+        n = (double)p.dim;
+        cr_assert_eq(ob_problem_eval(&p, x, grad, NULL), 0.0);
+        for (size_t i = 0; i < p.dim; i++)
+            cr_assert_eq(grad[i], 0.0, "n=%s: grad[%zu] at the origin", dims[d],
+                         i);
+
+        /* sum x_i^2 underflows: r = 0, the same answer. */
+        x[0] = 1e-170;
+        ob_problem_eval(&p, x, grad, NULL);
+        cr_assert(isfinite(grad[0]) && fabs(grad[0]) < 1e-160, "%g", grad[0]);
+
+        /* Close to the origin the norm approaches 4 / sqrt(n). */
+        for (size_t i = 0; i < p.dim; i++)
+            x[i] = (i % 2 == 0 ? 1e-9 : -2e-9);
+        ob_problem_eval(&p, x, grad, NULL);
+        cr_expect(fabs(norm(grad, p.dim) - 4.0 / sqrt(n)) < 1e-6,
+                  "n=%s: gradient norm %.17g", dims[d], norm(grad, p.dim));
+        ob_problem_destroy(&p);
+    }
+}
+
+Test(functions, exact_zero_at_the_minimiser_where_documented)
+{
+    static const char *const names[] = {"rastrigin",       "ackley", "griewank",
+                                        "plateau",         "booth",  "matyas",
+                                        "three-hump-camel"};
+
+    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
+        struct ob_problem p;
+        double grad[2];
+
+        create(&p, names[k], NULL, 0);
+        cr_assert_eq(p.dim, 2);
+        cr_expect_eq(ob_problem_eval(&p, p.minimizer, grad, NULL), 0.0, "%s",
+                     names[k]);
+        ob_problem_destroy(&p);
+    }
+    {
+        struct ob_problem p;
+        const double point[2] = {0.0, -1.0};
+
+        create(&p, "goldstein-price", NULL, 0);
+        cr_expect_eq(ob_problem_eval(&p, point, NULL, NULL), 3.0);
+        ob_problem_destroy(&p);
+    }
+}
+
+Test(functions, n_d_starts_follow_the_documented_pattern)
+{
+    static const struct {
+        const char *name;
+        double even, odd;
+    } cases[] = {
+        {"rastrigin", 2.5, -1.5},
+        {"ackley", 0.4, -0.3},
+        {"styblinski-tang", 0.0, -1.0},
+        {"griewank", 1.5, -2.0},
+    };
+    static const struct ob_setting five = {"n", "5"};
+
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        struct ob_problem p;
+
+        create(&p, cases[c].name, &five, 1);
+        cr_assert_eq(p.dim, 5);
+        for (size_t i = 0; i < 5; i++)
+            cr_expect_eq(p.start[i], i % 2 == 0 ? cases[c].even : cases[c].odd,
+                         "%s: start[%zu]", cases[c].name, i);
+        ob_problem_destroy(&p);
+    }
+}
+
+Test(errors, bad_test_function_settings_are_named)
+{
+    static const struct ob_setting k_too_big[] = {{"n", "3"}, {"k", "4"}};
+    static const char *const n_d[] = {"rastrigin", "ackley", "styblinski-tang",
+                                      "griewank",  "nqm",    "saddle-nd"};
+    struct ob_error err;
+
+    for (size_t k = 0; k < sizeof n_d / sizeof n_d[0]; k++) {
+        cr_assert_eq(create_fails(n_d[k], "n", "0", &err), OB_EINVAL);
+        assert_mentions(err.message, "n=0");
+        assert_mentions(err.message, n_d[k]);
+    }
+    create_fails("saddle-nd", "k", "0", &err);
+    assert_mentions(err.message, "k=0");
+    cr_assert_eq(create_fails_with("saddle-nd", k_too_big, 2, &err), OB_EINVAL);
+    assert_mentions(err.message, "k=4");
+    assert_mentions(err.message, "n=3");
+    create_fails("nqm", "batch", "0", &err);
+    assert_mentions(err.message, "batch=0");
+    create_fails("nqm", "batch", "2.5", &err);
+    assert_mentions(err.message, "batch");
+    create_fails("analytic-cliff", "height", "0", &err);
+    assert_mentions(err.message, "height=0");
+    create_fails("analytic-cliff", "steepness", "-1", &err);
+    assert_mentions(err.message, "steepness=-1");
+    create_fails("analytic-cliff", "steepness", "2e6", &err);
+    assert_mentions(err.message, "steepness=2e+06");
 }
