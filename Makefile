@@ -1,6 +1,7 @@
 # Front door: `make` builds, `make run` runs the default suite, `make test`
-# runs the tests. `run` and `test` first install what is missing (Debian
-# packages, with apt-get; as root or through sudo).
+# runs the tests, `make bench` runs the harness benchmark (a few minutes).
+# `run`, `test` and `bench` first install what is missing (Debian packages,
+# with apt-get; as root or through sudo).
 
 BUILD_DIR ?= build
 OPTBENCH  := $(BUILD_DIR)/optbench
@@ -10,7 +11,7 @@ PACKAGES := gcc libc6-dev make meson ninja-build pkg-config \
             libcriterion-dev gnuplot-nox libinih-dev nettle-dev \
             libjson-c-dev
 
-.PHONY: all build run test deps clean
+.PHONY: all build run test bench deps clean
 
 all: build
 
@@ -43,6 +44,12 @@ build: $(BUILD_DIR)/build.ninja
 run: deps
 	@$(MAKE) --no-print-directory build
 	$(OPTBENCH) run
+
+# Ratios measured in one process: harness overhead per step, 1 -> 2 thread
+# speed-up, quick-suite wall time, adam step bandwidth against memcpy/triad.
+bench: deps
+	@$(MAKE) --no-print-directory build
+	$(BUILD_DIR)/bench_harness
 
 test: deps
 	@$(MAKE) --no-print-directory build

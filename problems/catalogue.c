@@ -90,6 +90,8 @@ int ob_problem_create(struct ob_problem *p,
         ob_problem_destroy(p);
         return status;
     }
+    if (p->examples_per_gradient == 0)
+        p->examples_per_gradient = 1;
     if (isnan(p->target) && !isnan(p->minimum))
         p->target = p->minimum + 1e-6;
     return OB_OK;

@@ -26,6 +26,9 @@ struct ob_problem {
      * documented by the type. */
     double target;
     int stochastic;    /* the gradient depends on the random stream */
+    /* Examples behind one gradient (batch size, training rows for a full
+     * batch; 1 for functions): the unit of "gradient evaluations". */
+    size_t examples_per_gradient;
     void *data;        /* type-specific, owned, freed by type->destroy */
 };
 

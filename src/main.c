@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <locale.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +13,12 @@
 #include "harness/harness.h"
 #include "util/log.h"
 
-enum { EXIT_OK = 0, EXIT_RUN_FAILED = 1, EXIT_USAGE = 2 };
+enum {
+    EXIT_OK = 0,
+    EXIT_RUN_FAILED = 1,
+    EXIT_USAGE = 2,
+    EXIT_INTERRUPTED = 130, /* the shell's code for a SIGINT stop */
+};
 
 #define MAX_CLI_SETTINGS 64
 
@@ -21,8 +27,8 @@ static const char usage_text[] =
     "\n"
     "commands:\n"
     "  trace   run one optimizer on one problem, CSV on stdout\n"
-    "  run     run the default suite: CSVs under results/, charts under "
-    "plots/\n"
+    "  run     run a suite (default: 'default'): CSVs under results/,\n"
+    "          charts under plots/\n"
     "  list    show every optimizer and problem with their parameters\n"
     "\n"
     "optbench COMMAND --help shows the options of a command.\n";
@@ -38,14 +44,21 @@ static const char trace_usage[] =
     "--steps 100, --seed 1, --x0 the problem's start.\n";
 
 static const char run_usage[] =
-    "usage: optbench run [--out DIR] [--jobs N] [--no-charts] "
-    "[--progress|--no-progress]\n"
+    "usage: optbench run [SUITE|FILE] [--out DIR] [--jobs N] [--seeds N]\n"
+    "                    [--only GLOB] [--resume] [--no-charts]\n"
+    "                    [--progress|--no-progress]\n"
     "\n"
-    "Runs the default suite (every optimizer x every problem x 5 seeds) in\n"
-    "parallel and writes DIR/results/default/{runs,traces,timings}.csv and\n"
-    "a chart per problem under DIR/plots/default/ (DIR defaults to the\n"
-    "current folder). --jobs sets the number of threads (default: OpenMP's,\n"
-    "which follows OMP_NUM_THREADS).\n";
+    "Runs a suite (default: 'default'; a bundled name from problems/suites\n"
+    "or a path to an .ini file) in parallel and writes\n"
+    "DIR/results/SUITE/{runs,targets,traces,summary,timings}.csv,\n"
+    "manifest.json and a chart per problem under DIR/plots/SUITE/ (DIR\n"
+    "defaults to the current folder).\n"
+    "  --jobs N     threads (default: OpenMP's, following OMP_NUM_THREADS)\n"
+    "  --seeds N    replicates of the reported runs (default: the suite's)\n"
+    "  --only GLOB  only problems or optimizers whose label, or\n"
+    "               PROBLEM/OPTIMIZER, matches GLOB\n"
+    "  --resume     keep the runs an interrupted call finished (Ctrl-C\n"
+    "               stops cleanly) and run the rest\n";
 
 static int usage_error(const char *usage, const char *format, const char *arg)
 {
@@ -98,8 +111,8 @@ struct trace_row_context {
     FILE *out;
 };
 
-static void print_trace_row(void *context, size_t step, double loss,
-                            const double *x, size_t n)
+static int print_trace_row(void *context, size_t step, double loss,
+                           const double *x, size_t n)
 {
     FILE *out = ((struct trace_row_context *)context)->out;
 
@@ -110,6 +123,7 @@ static void print_trace_row(void *context, size_t step, double loss,
         ob_write_double(out, x[i]);
     }
     fputc('\n', out);
+    return 0;
 }
 
 static int command_trace(int argc, char **argv)
@@ -361,23 +375,37 @@ static int command_list(int argc, char **argv)
     return EXIT_OK;
 }
 
+static volatile sig_atomic_t stop_requested = 0;
+
+static void request_stop(int signal_number)
+{
+    (void)signal_number;
+    stop_requested = 1;
+}
+
 static int command_run(int argc, char **argv)
 {
     static const struct option options[] = {
         {"out", required_argument, NULL, 'o'},
         {"jobs", required_argument, NULL, 'j'},
+        {"seeds", required_argument, NULL, 's'},
+        {"only", required_argument, NULL, 'O'},
+        {"resume", no_argument, NULL, 'r'},
         {"no-charts", no_argument, NULL, 'n'},
         {"progress", no_argument, NULL, 'p'},
         {"no-progress", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    struct ob_suite_options run_options = {".", 0, 1, -1};
-    const struct ob_suite *suite = &ob_default_suite;
-    unsigned long long jobs;
+    struct ob_suite_options run_options = {".", 0, 1, -1, 0, NULL, 0,
+                                           &stop_requested};
+    struct ob_suite_report report;
+    struct ob_suite suite;
+    struct sigaction action;
+    const char *suite_name = "default";
+    unsigned long long number;
     struct ob_error err;
-    char where[4096];
-    int c, charts_drawn, status;
+    int c, status;
 
     ob_error_clear(&err);
     optind = 1;
@@ -385,13 +413,28 @@ static int command_run(int argc, char **argv)
     while ((c = getopt_long(argc, argv, ":hj:", options, NULL)) != -1) {
         switch (c) {
         case 'o':
+            if (*optarg == '\0')
+                return usage_error(run_usage, "--out needs a folder name%s",
+                                   "");
             run_options.out_dir = optarg;
             break;
         case 'j':
-            if (parse_count(optarg, 1, 1024, &jobs) != 0)
+            if (parse_count(optarg, 1, 1024, &number) != 0)
                 return usage_error(run_usage, "--jobs '%s' is not a whole "
                                    "number in [1, 1024]", optarg);
-            run_options.threads = (int)jobs;
+            run_options.threads = (int)number;
+            break;
+        case 's':
+            if (parse_count(optarg, 1, 100000, &number) != 0)
+                return usage_error(run_usage, "--seeds '%s' is not a whole "
+                                   "number in [1, 100000]", optarg);
+            run_options.seeds = (size_t)number;
+            break;
+        case 'O':
+            run_options.only = optarg;
+            break;
+        case 'r':
+            run_options.resume = 1;
             break;
         case 'n':
             run_options.draw_charts = 0;
@@ -414,33 +457,72 @@ static int command_run(int argc, char **argv)
         }
     }
     if (optind < argc)
+        suite_name = argv[optind++];
+    if (optind < argc)
         return usage_error(run_usage, "unexpected argument '%s'",
                            argv[optind]);
     if (run_options.show_progress < 0)
         run_options.show_progress = isatty(STDERR_FILENO);
 
-    status = ob_suite_run(suite, &run_options, &charts_drawn, &err);
+    /* The whole suite file is checked before any run starts. */
+    status = ob_suite_load_named(&suite, suite_name, &err);
     if (status != OB_OK) {
         ob_log(OB_LOG_ERROR, "%s", err.message);
+        return status == OB_EIO ? EXIT_RUN_FAILED : EXIT_USAGE;
+    }
+
+    memset(&action, 0, sizeof action);
+    action.sa_handler = request_stop;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGINT, &action, NULL);
+    sigaction(SIGTERM, &action, NULL);
+    status = ob_suite_run(&suite, &run_options, &report, &err);
+    if (status != OB_OK) {
+        ob_log(OB_LOG_ERROR, "%s", err.message);
+        ob_suite_free(&suite);
+        if (status == OB_EINTERRUPTED)
+            return EXIT_INTERRUPTED;
         return status == OB_EINVAL ? EXIT_USAGE : EXIT_RUN_FAILED;
     }
-    snprintf(where, sizeof where, "%s/results/%s", run_options.out_dir,
-             suite->name);
-    ob_log(OB_LOG_INFO, "wrote %s/runs.csv, traces.csv, timings.csv", where);
-    if (charts_drawn)
+    if (report.resumed > 0)
+        ob_log(OB_LOG_INFO, "suite %s: %zu of %zu runs resumed from the "
+               "journal", suite.name, report.resumed, report.runs);
+    ob_log(OB_LOG_INFO, "suite %s: %zu runs; wrote %s/results/%s/ (runs, "
+           "targets, traces, summary, timings, manifest)",
+           suite.name, report.runs, run_options.out_dir, suite.name);
+    if (report.charts_drawn)
         ob_log(OB_LOG_INFO, "drew charts in %s/plots/%s",
-               run_options.out_dir, suite->name);
+               run_options.out_dir, suite.name);
     else if (run_options.draw_charts)
         ob_log(OB_LOG_WARN, "gnuplot not found: no charts drawn (install "
                "gnuplot-nox, then run the .gp scripts in %s/plots/%s)",
-               run_options.out_dir, suite->name);
+               run_options.out_dir, suite.name);
+    ob_suite_free(&suite);
     return EXIT_OK;
 }
 
+static int dispatch(int argc, char **argv);
+
 int main(int argc, char **argv)
 {
+    int code;
+
     /* Numbers in every file are written and read in the C locale. */
     setlocale(LC_ALL, "C");
+    code = dispatch(argc, argv);
+    /* Output lost to a full disk or closed pipe must not look like
+     * success. */
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        ob_log(OB_LOG_ERROR, "cannot write to standard output: %s",
+               strerror(errno));
+        if (code == EXIT_OK)
+            code = EXIT_RUN_FAILED;
+    }
+    return code;
+}
+
+static int dispatch(int argc, char **argv)
+{
     if (argc < 2) {
         fputs(usage_text, stderr);
         return EXIT_USAGE;

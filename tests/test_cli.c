@@ -3,6 +3,8 @@
 #include "cli_helpers.h"
 
 #include <math.h>
+#include <signal.h>
+#include <time.h>
 
 #define ARGS(...) ((const char *const[]){__VA_ARGS__, NULL})
 
@@ -310,4 +312,116 @@ Test(run, default_suite_is_identical_with_one_and_two_threads,
         assert_mentions(&r1, "gnuplot");
     free_result(&r1);
     free_result(&r2);
+}
+
+/* Starts optbench in the background with stdout and stderr discarded. */
+static pid_t start_cli(const char *const *args)
+{
+    const char *binary = getenv("OPTBENCH_BIN");
+    const char *argv[32];
+    size_t argc = 0;
+    pid_t child;
+
+    argv[argc++] = binary;
+    for (size_t i = 0; args[i] != NULL && argc < 31; i++)
+        argv[argc++] = args[i];
+    argv[argc] = NULL;
+    fflush(NULL);
+    child = fork();
+    cr_assert_geq(child, 0);
+    if (child == 0) {
+        if (freopen("/dev/null", "w", stdout) == NULL ||
+            freopen("/dev/null", "w", stderr) == NULL)
+            _exit(125);
+        execv(binary, (char *const *)argv);
+        _exit(127);
+    }
+    return child;
+}
+
+Test(run, interrupt_then_resume_gives_the_uninterrupted_files,
+     .timeout = 240)
+{
+    static const char *const files[] = {"runs.csv", "targets.csv",
+                                        "traces.csv", "summary.csv"};
+    char whole[64], parts[64], path[256];
+    struct cli_result r;
+    struct stat info;
+    pid_t child;
+    int status;
+
+    make_temp_dir(whole, sizeof whole);
+    make_temp_dir(parts, sizeof parts);
+    r = run_cli(ARGS("run", "datasets", "--out", whole, "--no-charts",
+                     "--jobs", "2"), NULL);
+    cr_assert_eq(r.exit_code, 0, "stderr: %s", r.err);
+    free_result(&r);
+
+    child = start_cli(ARGS("run", "datasets", "--out", parts, "--no-charts",
+                           "--jobs", "2"));
+    nanosleep(&(struct timespec){0, 700000000L}, NULL);
+    kill(child, SIGINT);
+    cr_assert_eq(waitpid(child, &status, 0), child);
+    cr_assert(WIFEXITED(status));
+    cr_assert_eq(WEXITSTATUS(status), 130,
+                 "the suite should still be running after 0.7 s");
+    snprintf(path, sizeof path, "%s/results/datasets/journal.partial", parts);
+    cr_assert_eq(stat(path, &info), 0, "no journal after the interrupt");
+    snprintf(path, sizeof path, "%s/results/datasets/runs.csv", parts);
+    cr_assert_neq(stat(path, &info), 0, "runs.csv written when interrupted");
+
+    r = run_cli(ARGS("run", "datasets", "--out", parts, "--no-charts",
+                     "--resume"), NULL);
+    cr_assert_eq(r.exit_code, 0, "stderr: %s", r.err);
+    assert_mentions(&r, "resumed");
+    free_result(&r);
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        char *a, *b;
+
+        snprintf(path, sizeof path, "%s/results/datasets/%s", whole,
+                 files[i]);
+        a = read_whole_file(path);
+        snprintf(path, sizeof path, "%s/results/datasets/%s", parts,
+                 files[i]);
+        b = read_whole_file(path);
+        cr_assert_not_null(a);
+        cr_assert_not_null(b);
+        cr_assert(strcmp(a, b) == 0, "%s differs after --resume", files[i]);
+        free(a);
+        free(b);
+    }
+    snprintf(path, sizeof path, "rm -rf %s %s", whole, parts);
+    cr_assert_eq(system(path), 0);
+}
+
+Test(run, malformed_suite_file_names_file_and_line_and_writes_nothing)
+{
+    char dir[64], suite[128], results[160];
+    struct cli_result r;
+    struct stat info;
+    FILE *file;
+
+    make_temp_dir(dir, sizeof dir);
+    snprintf(suite, sizeof suite, "%s/broken.ini", dir);
+    file = fopen(suite, "w");
+    cr_assert_not_null(file);
+    fputs("[suite]\nsteps = 10\n[optimizer adam]\ntype = adam\n"
+          "lr = 0.1, fast\n[problem q]\ntype = quadratic\n", file);
+    fclose(file);
+    r = run_cli(ARGS("run", suite, "--out", dir), NULL);
+    cr_assert_eq(r.exit_code, 2, "stderr: %s", r.err);
+    snprintf(results, sizeof results, "%s:5:", suite);
+    assert_mentions(&r, results);
+    assert_mentions(&r, "fast");
+    snprintf(results, sizeof results, "%s/results", dir);
+    cr_assert_neq(stat(results, &info), 0, "results/ was created");
+    free_result(&r);
+
+    r = run_cli(ARGS("run", "no-such-suite", "--out", dir), NULL);
+    cr_assert_eq(r.exit_code, 2, "stderr: %s", r.err);
+    assert_mentions(&r, "no-such-suite");
+    assert_mentions(&r, "quick");
+    free_result(&r);
+    snprintf(results, sizeof results, "rm -rf %s", dir);
+    cr_assert_eq(system(results), 0);
 }

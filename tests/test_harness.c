@@ -11,12 +11,15 @@ static void make_pair(const char *optimizer, const char *settings,
                       struct ob_problem *p)
 {
     struct ob_setting parsed[16];
-    char storage[256];
+    static char storage[256];
     struct ob_error err;
-    int count = ob_settings_parse(settings, storage, sizeof storage, parsed,
-                                  16, "test", &err);
+    int count = 0;
 
-    cr_assert_geq(count, 0, "%s", err.message);
+    /* "key=value key=value" into settings pointing into storage. */
+    snprintf(storage, sizeof storage, "%s", settings);
+    for (char *cursor, *token = strtok_r(storage, " ", &cursor);
+         token != NULL; token = strtok_r(NULL, " ", &cursor))
+        cr_assert_eq(ob_setting_split(token, &parsed[count++], &err), OB_OK);
     cr_assert_eq(ob_problem_create(p, ob_problem_find(problem), NULL, 0,
                                    &err), OB_OK, "%s", err.message);
     cr_assert_eq(ob_optimizer_create(opt, ob_optimizer_find(optimizer),
@@ -30,8 +33,8 @@ struct rows {
     double losses[4096];
 };
 
-static void keep_row(void *context, size_t step, double loss,
-                     const double *x, size_t n)
+static int keep_row(void *context, size_t step, double loss,
+                    const double *x, size_t n)
 {
     struct rows *rows = context;
 
@@ -41,6 +44,7 @@ static void keep_row(void *context, size_t step, double loss,
     rows->steps[rows->count] = step;
     rows->losses[rows->count] = loss;
     rows->count++;
+    return 0;
 }
 
 Test(run, observes_start_and_every_step_and_finds_the_target)
@@ -169,24 +173,6 @@ Test(rng, below_stays_in_range_and_covers_it)
         cr_assert_gt(seen[k], 800);
 }
 
-Test(settings, parse_space_separated_pairs)
-{
-    struct ob_setting s[4];
-    char storage[128];
-    struct ob_error err;
-
-    cr_assert_eq(ob_settings_parse("lr=0.1  momentum=0.9", storage,
-                                   sizeof storage, s, 4, "x", &err), 2);
-    cr_assert_str_eq(s[0].key, "lr");
-    cr_assert_str_eq(s[0].value, "0.1");
-    cr_assert_str_eq(s[1].key, "momentum");
-    cr_assert_eq(ob_settings_parse("", storage, sizeof storage, s, 4, "x",
-                                   &err), 0);
-    cr_assert_eq(ob_settings_parse("lr", storage, sizeof storage, s, 4,
-                                   "optimizer fast", &err), -1);
-    cr_assert_not_null(strstr(err.message, "optimizer fast"));
-}
-
 Test(files, atomic_commit_renames_and_abort_leaves_nothing)
 {
     char dir[64], path[128], listing[256];
@@ -218,81 +204,244 @@ Test(files, atomic_commit_renames_and_abort_leaves_nothing)
     cr_assert_eq(system(listing), 0);
 }
 
-static const struct ob_suite_entry small_optimizers[] = {
-    {"sgd-too-fast", "sgd", "lr=1"},
-    {"adam", "adam", "lr=0.01"},
-};
-static const struct ob_suite_entry small_problems[] = {
-    {"quadratic", "quadratic", ""},
-    {"noisy", "noisy-quadratic", "sigma=0.5"},
-};
+/* ---- The suite runner ----------------------------------------------- */
 
-Test(suite, diverging_runs_are_rows_and_do_not_stop_the_others)
+static const char small_suite[] =
+    "[suite]\n"
+    "name = small\n"
+    "seed = 10\n"
+    "seeds = 3\n"
+    "tuning_seeds = 2\n"
+    "steps = 200\n"
+    "targets = 1e-2, 1e-4\n"
+    "[optimizer sgd-too-fast]\n"
+    "type = sgd\n"
+    "lr = 1\n"
+    "[optimizer adam]\n"
+    "type = adam\n"
+    "lr = 0.001, 0.01, 0.1\n"
+    "[problem quadratic]\n"
+    "type = quadratic\n"
+    "[problem noisy]\n"
+    "type = noisy-quadratic\n"
+    "sigma = 0.5\n";
+
+static void write_text(const char *path, const char *text)
 {
-    struct ob_suite suite = {
-        .name = "small", .seed = 10, .replicates = 3, .steps = 200,
-        .optimizers = small_optimizers, .optimizer_count = 2,
-        .problems = small_problems, .problem_count = 2,
-    };
-    struct ob_suite_options options = {NULL, 2, 0, 0};
-    char dir[64], path[160], command[256];
-    struct ob_error err;
-    char *runs, *line;
-    int ok = 0, diverged = 0;
+    FILE *file = fopen(path, "w");
 
-    make_temp_dir(dir, sizeof dir);
-    options.out_dir = dir;
-    cr_assert_eq(ob_suite_run(&suite, &options, NULL, &err), OB_OK, "%s",
-                 err.message);
-    snprintf(path, sizeof path, "%s/results/small/runs.csv", dir);
-    runs = read_whole_file(path);
-    cr_assert_not_null(runs);
-    cr_assert_eq(strncmp(runs, "problem,optimizer,seed,status,reason,steps,"
-                               "final_loss,best_loss,minimum,final_gap,"
-                               "target_loss,steps_to_target\n", 100), 0);
-    for (line = strchr(runs, '\n') + 1; *line; line = strchr(line, '\n') + 1) {
-        if (strncmp(strchr(line, ',') + 1, "sgd-too-fast,", 13) == 0) {
-            cr_assert_not_null(strstr(line, ",diverged,blow-up,"), "%s",
-                               line);
-            diverged++;
-        } else {
-            cr_assert_not_null(strstr(line, ",adam,"));
-            cr_assert_not_null(strstr(line, ",ok,,200,"), "%.80s", line);
-            ok++;
-        }
+    cr_assert_not_null(file);
+    fputs(text, file);
+    cr_assert_eq(fclose(file), 0);
+}
+
+static void load_suite(struct ob_suite *suite, const char *dir,
+                       const char *text)
+{
+    char path[160];
+    struct ob_error err;
+
+    snprintf(path, sizeof path, "%s/suite.ini", dir);
+    write_text(path, text);
+    cr_assert_eq(ob_suite_load(suite, path, &err), OB_OK, "%s", err.message);
+}
+
+static char *result_file(const char *dir, const char *suite,
+                         const char *name)
+{
+    char path[256];
+
+    snprintf(path, sizeof path, "%s/results/%s/%s", dir, suite, name);
+    return read_whole_file(path);
+}
+
+static size_t count_matching_lines(const char *text, const char *needle)
+{
+    size_t count = 0;
+
+    for (const char *line = text; line && *line;) {
+        const char *end = strchr(line, '\n');
+        size_t length = end ? (size_t)(end - line) : strlen(line);
+        char buffer[4096];
+
+        if (length >= sizeof buffer)
+            length = sizeof buffer - 1;
+        memcpy(buffer, line, length);
+        buffer[length] = '\0';
+        count += strstr(buffer, needle) != NULL;
+        line = end ? end + 1 : NULL;
     }
-    cr_assert_eq(diverged, 6);
-    cr_assert_eq(ok, 6);
-    /* Replicates are numbered from the suite seed. */
-    cr_assert_not_null(strstr(runs, "quadratic,adam,12,ok"));
-    free(runs);
-    snprintf(command, sizeof command, "rm -rf %s", dir);
+    return count;
+}
+
+static void remove_tree(const char *dir)
+{
+    char command[256];
+
+    snprintf(command, sizeof command, "rm -rf '%s'", dir);
     cr_assert_eq(system(command), 0);
 }
 
-Test(suite, bad_entry_is_reported_before_any_file_is_written)
+Test(suite, same_files_with_one_and_two_threads)
 {
-    static const struct ob_suite_entry bad_optimizers[] = {
-        {"adam", "adam", "lr=0.01"},
-        {"broken", "adam", "beta1=1.5"},
-    };
-    struct ob_suite suite = {
-        .name = "bad", .seed = 1, .replicates = 1, .steps = 10,
-        .optimizers = bad_optimizers, .optimizer_count = 2,
-        .problems = small_problems, .problem_count = 1,
-    };
-    struct ob_suite_options options = {NULL, 1, 0, 0};
-    char dir[64], path[160], command[256];
+    static const char *const files[] = {"runs.csv", "targets.csv",
+                                        "traces.csv", "summary.csv"};
+    struct ob_suite_options options = {NULL, 1, 0, 0, 0, NULL, 0, NULL};
+    struct ob_suite_report report;
+    struct ob_suite suite;
     struct ob_error err;
-    struct stat info;
+    char one[64], two[64];
+
+    make_temp_dir(one, sizeof one);
+    make_temp_dir(two, sizeof two);
+    load_suite(&suite, one, small_suite);
+    options.out_dir = one;
+    cr_assert_eq(ob_suite_run(&suite, &options, &report, &err), OB_OK, "%s",
+                 err.message);
+    options.out_dir = two;
+    options.threads = 2;
+    cr_assert_eq(ob_suite_run(&suite, &options, &report, &err), OB_OK, "%s",
+                 err.message);
+    for (size_t i = 0; i < 4; i++) {
+        char *a = result_file(one, "small", files[i]);
+        char *b = result_file(two, "small", files[i]);
+
+        cr_assert_not_null(a, "missing %s", files[i]);
+        cr_assert_not_null(b, "missing %s", files[i]);
+        cr_assert(strcmp(a, b) == 0, "%s differs", files[i]);
+        free(a);
+        free(b);
+    }
+    ob_suite_free(&suite);
+    remove_tree(one);
+    remove_tree(two);
+}
+
+Test(suite, tunes_sweeps_reruns_on_fresh_seeds_and_keeps_divergence)
+{
+    struct ob_suite_options options = {NULL, 2, 0, 0, 0, NULL, 0, NULL};
+    struct ob_suite_report report;
+    struct ob_suite suite;
+    struct ob_error err;
+    char dir[64];
+    char *runs, *summary, *journal;
 
     make_temp_dir(dir, sizeof dir);
+    load_suite(&suite, dir, small_suite);
     options.out_dir = dir;
-    cr_assert_eq(ob_suite_run(&suite, &options, NULL, &err), OB_EINVAL);
-    cr_assert_not_null(strstr(err.message, "broken"), "%s", err.message);
-    cr_assert_not_null(strstr(err.message, "beta1"), "%s", err.message);
-    snprintf(path, sizeof path, "%s/results", dir);
-    cr_assert_neq(stat(path, &info), 0, "results/ was created");
-    snprintf(command, sizeof command, "rm -rf %s", dir);
-    cr_assert_eq(system(command), 0);
+    cr_assert_eq(ob_suite_run(&suite, &options, &report, &err), OB_OK, "%s",
+                 err.message);
+    /* 2 problems x 3 lr x 2 tuning seeds, then 2 x 2 entries x 3 seeds. */
+    cr_assert_eq(report.runs, 12 + 12);
+    runs = result_file(dir, "small", "runs.csv");
+    summary = result_file(dir, "small", "summary.csv");
+    cr_assert_not_null(runs);
+    cr_assert_not_null(summary);
+    cr_assert_eq(count_matching_lines(runs, ",tune,"), 12);
+    cr_assert_eq(count_matching_lines(runs, ",final,"), 12);
+    /* Tuning seeds start at seed + 1000; reported ones at the seed. */
+    cr_assert_eq(count_matching_lines(runs, ",adam,1010,"), 6);
+    cr_assert_eq(count_matching_lines(runs, ",adam,10,"), 2);
+    cr_assert_eq(count_matching_lines(runs, ",sgd-too-fast,10,diverged,"
+                                            "blow-up,"), 2);
+    cr_assert_eq(count_matching_lines(runs, ",final,lr=1,"), 6);
+
+    /* On the noiseless quadratic the largest rate wins within 200 steps:
+     * lr 0.1 moves every coordinate ~0.1 per step, lr 0.001 barely moves. */
+    cr_assert_eq(count_matching_lines(
+                     summary, "quadratic,adam,lr=0.1,3,gap,"), 1,
+                 "%s", summary);
+    cr_assert_eq(count_matching_lines(summary, "quadratic,sgd-too-fast,lr=1,"
+                                               "3,gap,inf,inf,inf,0,1,0,"),
+                 1, "%s", summary);
+    /* One summary row per pair, after the header. */
+    cr_assert_eq(count_matching_lines(summary, ","), 5);
+    /* The journal is gone once the files are complete. */
+    journal = result_file(dir, "small", "journal.partial");
+    cr_assert_null(journal);
+    free(runs);
+    free(summary);
+    ob_suite_free(&suite);
+    remove_tree(dir);
+}
+
+Test(suite, only_keeps_the_matching_pairs)
+{
+    struct ob_suite_options options = {NULL, 1, 0, 0, 0, "noisy/adam", 0,
+                                       NULL};
+    struct ob_suite_report report;
+    struct ob_suite suite;
+    struct ob_error err;
+    char dir[64];
+    char *runs;
+
+    make_temp_dir(dir, sizeof dir);
+    load_suite(&suite, dir, small_suite);
+    options.out_dir = dir;
+    cr_assert_eq(ob_suite_run(&suite, &options, &report, &err), OB_OK, "%s",
+                 err.message);
+    cr_assert_eq(report.runs, 6 + 3);
+    runs = result_file(dir, "small", "runs.csv");
+    cr_assert_eq(count_matching_lines(runs, "noisy,adam,"), 9);
+    cr_assert_eq(count_matching_lines(runs, "quadratic,"), 0);
+    free(runs);
+
+    options.only = "nothing-*";
+    cr_assert_eq(ob_suite_run(&suite, &options, &report, &err), OB_EINVAL);
+    cr_assert_not_null(strstr(err.message, "nothing-*"), "%s", err.message);
+    ob_suite_free(&suite);
+    remove_tree(dir);
+}
+
+Test(suite, metrics_follow_the_run)
+{
+    struct ob_suite_options options = {NULL, 1, 0, 0, 0, NULL, 0, NULL};
+    struct ob_suite_report report;
+    struct ob_suite suite;
+    struct ob_error err;
+    char dir[64], line[1024];
+    char *runs, *targets;
+    double final_gap, auc;
+    long steps_to_target, increases;
+    int matched;
+
+    /* Gradient descent on 0.5 * 1 * x^2 from 1 with lr 0.5: x halves each
+     * step, the gap is 0.5 * 4^-k, never rises, and 1e-6 is first reached
+     * at k = 10 (0.5 * 4^-10 = 4.8e-7). */
+    make_temp_dir(dir, sizeof dir);
+    load_suite(&suite, dir,
+               "[suite]\nname = exact\nseeds = 1\nsteps = 40\n"
+               "targets = 1e-1, 1e-6\n"
+               "[optimizer gd]\ntype = sgd\nlr = 0.5\n"
+               "[problem line]\ntype = quadratic\nh = 1,1\nstart = 1,0\n");
+    options.out_dir = dir;
+    cr_assert_eq(ob_suite_run(&suite, &options, &report, &err), OB_OK, "%s",
+                 err.message);
+    runs = result_file(dir, "exact", "runs.csv");
+    cr_assert_not_null(runs);
+    matched = sscanf(strchr(runs, '\n') + 1,
+                     "line,gd,1,ok,,40,%*[^,],%*[^,],0,%lf,%*[^,],%ld,final,"
+                     "lr=0.5,%*[^,],%lf,%ld", &final_gap, &steps_to_target,
+                     &auc, &increases);
+    cr_assert_eq(matched, 4, "%s", runs);
+    cr_assert_float_eq(final_gap, 0.5 * pow(4.0, -40.0), 1e-30);
+    cr_assert_eq(steps_to_target, 10);
+    cr_assert_eq(increases, 0);
+    /* Mean over rows 0..40 of log10(max(0.5 * 4^-k, 1e-16)). */
+    {
+        double sum = 0.0;
+
+        for (int k = 0; k <= 40; k++)
+            sum += log10(fmax(0.5 * pow(4.0, -k), 1e-16));
+        cr_assert_float_eq(auc, sum / 41.0, 1e-12);
+    }
+    targets = result_file(dir, "exact", "targets.csv");
+    snprintf(line, sizeof line, "line,gd,final,1,0.10000000000000001,2,2\n");
+    cr_assert_not_null(strstr(targets, line), "%s", targets);
+    cr_assert_not_null(strstr(targets, "line,gd,final,1,9.9999999999999995e-07,10,10\n"),
+                       "%s", targets);
+    free(runs);
+    free(targets);
+    ob_suite_free(&suite);
+    remove_tree(dir);
 }

@@ -63,6 +63,8 @@ static int nqm_create(struct ob_problem *p,
     }
     p->data = data;
     p->stochastic = 1;
+    /* Noise of a batch of B examples: gradient evaluations count B. */
+    p->examples_per_gradient = (size_t)batch;
     p->minimum = 0.0;
 
     /* One block: ones for the start, zeros for the minimiser. */

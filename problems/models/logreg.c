@@ -280,6 +280,8 @@ static int logreg_create(struct ob_problem *p,
         return status;
     p->dim = data->set.features + 1;
     p->stochastic = data->batch > 0 && data->batch < data->set.train_rows;
+    p->examples_per_gradient =
+        p->stochastic ? data->batch : data->set.train_rows;
 
     /* Zeros (the start), theta, then the Newton workspace. */
     m = p->dim;

@@ -28,17 +28,22 @@ struct ob_run_summary {
     double final_loss;       /* loss at the last row */
     double best_loss;        /* lowest finite loss over all rows */
     long steps_to_target;    /* first row with loss <= target, or -1 */
+    int stopped;             /* the observer asked to stop early */
 };
 
 /* Called once per row: row 0 is the start, row k the point after k updates.
- * loss is the exact loss there (full batch, no noise, no weight decay). */
-typedef void (*ob_run_observer)(void *context, size_t step, double loss,
-                                const double *x, size_t n);
+ * loss is the exact loss there (full batch, no noise, no weight decay).
+ * Returning non-zero stops the run after this row (summary.stopped). */
+typedef int (*ob_run_observer)(void *context, size_t step, double loss,
+                               const double *x, size_t n);
 
 /* Runs `steps` updates of opt (created for problem->dim parameters) from x0
  * (problem->start when NULL). Stochastic gradients draw from a stream seeded
  * with stream_seed. The run stops early at the first row whose loss or point
- * is not finite, or whose loss blows up; that row is still observed.
+ * is not finite, or whose loss blows up; that row is still observed. On a
+ * problem without a finite minimum, such a row after the target was reached
+ * ends the run as an escape, not a divergence: the summary keeps the last
+ * finite row.
  * Returns OB_OK (divergence is a result, not an error) or OB_ENOMEM. */
 int ob_run_execute(const struct ob_problem *problem, struct ob_optimizer *opt,
                    const double *x0, size_t steps, uint64_t stream_seed,
@@ -47,34 +52,13 @@ int ob_run_execute(const struct ob_problem *problem, struct ob_optimizer *opt,
 
 /* ---- Suites ----------------------------------------------------------- */
 
-struct ob_suite_entry {
-    const char *label;    /* name in results: "momentum" */
-    const char *type;     /* optimizer or problem type: "sgd" */
-    const char *settings; /* space-separated KEY=VALUE, may be "" */
-};
+#include <signal.h>
 
-struct ob_suite {
-    const char *name;     /* results go to results/NAME, plots/NAME */
-    uint64_t seed;        /* replicate r uses seed + r */
-    size_t replicates;
-    size_t steps;
-    const struct ob_suite_entry *optimizers;
-    size_t optimizer_count;
-    const struct ob_suite_entry *problems;
-    size_t problem_count;
-};
+#include "suite_file.h"
 
-/* The built-in default suite: every optimizer with sensible settings on
- * every problem of the catalogue. */
-extern const struct ob_suite ob_default_suite;
-
-/* Splits "a=1 b=2" into settings. Returns the count or -1 with err set;
- * storage receives copies of the text that the settings point into. */
-int ob_settings_parse(const char *text, char *storage, size_t storage_size,
-                      struct ob_setting *settings, size_t capacity,
-                      const char *owner, struct ob_error *err);
-
-/* Seed of one replicate's random stream (see ob_seed_derive). */
+/* Seed of one run's random stream from the replicate's seed number and the
+ * run's labels (see ob_seed_derive). `optbench trace --seed S` uses the
+ * same derivation with the type names. */
 uint64_t ob_suite_stream_seed(uint64_t seed, const char *problem,
                               const char *optimizer);
 
@@ -82,18 +66,36 @@ struct ob_suite_options {
     const char *out_dir;   /* results/ and plots/ go under this folder */
     int threads;           /* 0 = OpenMP's default */
     int draw_charts;       /* call gnuplot after writing the CSVs */
-    int show_progress;     /* progress line on stderr */
+    int show_progress;     /* progress bar on stderr */
+    size_t seeds;          /* replicates of reported runs; 0 = the suite's */
+    const char *only;      /* glob on problem, optimizer or PROBLEM/OPT */
+    int resume;            /* reuse runs finished by an interrupted call */
+    /* Set asynchronously (SIGINT) to stop: runs not yet finished are
+     * dropped, finished ones stay in the journal for --resume. */
+    volatile sig_atomic_t *stop;
 };
 
-/* Runs every (problem, optimizer, replicate) in parallel and writes
- * OUT/results/NAME/{runs,traces,timings}.csv and, with gnuplot, a chart per
- * problem under OUT/plots/NAME/. Each file is written to a temporary name
- * and renamed when complete. `charts_drawn` (may be NULL) is set to 1 when
- * charts were drawn, 0 when gnuplot is missing or charts were not asked
- * for. Returns OB_OK, OB_EINVAL for a bad suite, OB_EIO, OB_ENOMEM. */
+struct ob_suite_report {
+    size_t runs;           /* runs in the plan */
+    size_t resumed;        /* of which taken from the journal */
+    size_t finished;       /* finished (resumed included) */
+    int charts_drawn;      /* gnuplot drew the charts */
+};
+
+/* Runs the suite: tuning runs for every swept optimizer entry, selection of
+ * each entry's setting per problem, then the reported runs on fresh seeds;
+ * all in parallel (dynamic schedule), each run in its own slot. Writes
+ * OUT/results/NAME/{runs,targets,traces,summary,timings}.csv and
+ * manifest.json (each to a temporary name, renamed when complete) and, with
+ * gnuplot, a chart per problem under OUT/plots/NAME/. Result files are
+ * byte-identical for any thread count and after an interrupted run is
+ * completed with `resume`. While running, finished runs are appended to
+ * OUT/results/NAME/journal.partial, removed on success.
+ * Returns OB_OK, OB_EINVAL (bad options or --only matching nothing),
+ * OB_EIO, OB_ENOMEM, or OB_EINTERRUPTED when `stop` was set. */
 int ob_suite_run(const struct ob_suite *suite,
-                 const struct ob_suite_options *options, int *charts_drawn,
-                 struct ob_error *err);
+                 const struct ob_suite_options *options,
+                 struct ob_suite_report *report, struct ob_error *err);
 
 /* ---- Output helpers ----------------------------------------------------- */
 

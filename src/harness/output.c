@@ -11,8 +11,11 @@
 int ob_path_join(char *out, size_t size, const char *dir, const char *name,
                  struct ob_error *err)
 {
-    int length = snprintf(out, size, "%s/%s", dir, name);
+    int length;
 
+    if (*dir == '\0')
+        return ob_errorf(err, OB_EIO, "empty folder name for %s", name);
+    length = snprintf(out, size, "%s/%s", dir, name);
     if (length < 0 || (size_t)length >= size)
         return ob_errorf(err, OB_EIO, "path too long: %s/%s", dir, name);
     return OB_OK;
@@ -57,8 +60,15 @@ int ob_atomic_open(struct ob_atomic_file *file, const char *path,
     if (fd < 0)
         return ob_errorf(err, OB_EIO, "cannot write %s: %s", path,
                          strerror(errno));
-    /* mkstemp creates 0600; results are meant to be shared like any file. */
-    fchmod(fd, 0644);
+    /* mkstemp creates 0600; results are meant to be shared like any file
+     * the user writes, so honour the umask. Files are only opened from the
+     * main thread, so reading the umask by setting it is safe. */
+    {
+        mode_t mask = umask(0);
+
+        umask(mask);
+        fchmod(fd, 0666 & ~mask);
+    }
     file->stream = fdopen(fd, "w");
     if (file->stream == NULL) {
         close(fd);
@@ -71,15 +81,22 @@ int ob_atomic_open(struct ob_atomic_file *file, const char *path,
 
 int ob_atomic_commit(struct ob_atomic_file *file, struct ob_error *err)
 {
-    int failed = ferror(file->stream);
+    /* The first failure's errno names the reason; a stream error seen only
+     * through ferror has none, so it is reported as an I/O error. */
+    int saved = 0;
 
-    failed |= fflush(file->stream) != 0;
-    failed |= fsync(fileno(file->stream)) != 0 && errno != EINVAL;
-    failed |= fclose(file->stream) != 0;
+    if (ferror(file->stream))
+        saved = EIO;
+    if (fflush(file->stream) != 0 && saved == 0)
+        saved = errno;
+    if (fsync(fileno(file->stream)) != 0 && errno != EINVAL && saved == 0)
+        saved = errno;
+    if (fclose(file->stream) != 0 && saved == 0)
+        saved = errno;
     file->stream = NULL;
-    if (failed || rename(file->temp_path, file->final_path) != 0) {
-        int saved = errno;
-
+    if (saved == 0 && rename(file->temp_path, file->final_path) != 0)
+        saved = errno;
+    if (saved != 0) {
         unlink(file->temp_path);
         return ob_errorf(err, OB_EIO, "cannot write %s: %s",
                          file->final_path, strerror(saved));

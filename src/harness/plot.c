@@ -46,6 +46,13 @@ static int write_data(const char *dir, const struct ob_chart *chart,
     return ob_atomic_commit(&file, err);
 }
 
+/* Paul Tol's "muted" and "bright" schemes: distinct for colour-blind
+ * readers and in greyscale print. */
+static const char *const palette[] = {
+    "#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77",
+    "#CC6677", "#882255", "#AA4499", "#4477AA", "#EE6677", "#000000",
+};
+
 static int write_script(const char *dir, const struct ob_chart *chart,
                         struct ob_error *err)
 {
@@ -65,8 +72,12 @@ static int write_script(const char *dir, const struct ob_chart *chart,
     out = file.stream;
     fprintf(out, "# Convergence on %s. Run from this folder: gnuplot %s.gp\n",
             chart->problem, chart->problem);
-    fprintf(out, "set title '%s: median over replicates' noenhanced\n",
-            chart->problem);
+    fprintf(out, "set title '%s: median over seeds (runs that have not "
+            "diverged)' noenhanced\n", chart->problem);
+    /* Twelve distinguishable colours, so no two optimizers share one. */
+    for (size_t i = 0; i < sizeof palette / sizeof palette[0]; i++)
+        fprintf(out, "set linetype %zu linecolor rgb '%s' linewidth 2\n",
+                i + 1, palette[i]);
     fputs("set xlabel 'step'\n", out);
     fprintf(out, "set ylabel '%s' noenhanced\n", chart->y_label);
     fprintf(out, "set logscale x\nset xrange [1:%.17g]\nset format y '%%g'\n",
@@ -83,10 +94,11 @@ static int write_script(const char *dir, const struct ob_chart *chart,
      * every line, so nothing is lost by starting at step 1. */
     fputs("plot_all = \"", out);
     for (size_t s = 0; s < chart->series_count; s++)
-        fprintf(out, "%s'%s.dat' index %zu using ($1 < 1 ? NaN : $1):2 "
-                "title '%s' lw 2 dt %zu%s",
-                s ? "" : "", chart->problem, s, chart->series[s].label,
-                1 + s / 8, s + 1 < chart->series_count ? ", " : "");
+        fprintf(out, "'%s.dat' index %zu using ($1 < 1 ? NaN : $1):2 "
+                "title '%s' lt %zu dt %zu%s",
+                chart->problem, s, chart->series[s].label,
+                1 + s % 12, 1 + s / 12,
+                s + 1 < chart->series_count ? ", " : "");
     fputs("\"\n", out);
     fprintf(out, "set terminal pngcairo size 1000,600 font ',10'\n"
             "set output '%s.png'\nplot @plot_all\n", chart->problem);

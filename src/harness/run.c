@@ -71,12 +71,20 @@ int ob_run_execute(const struct ob_problem *problem, struct ob_optimizer *opt,
                            NULL);
     blowup_level = loss + OB_BLOWUP_FACTOR * (1.0 + fabs(loss));
     for (size_t step = 0;; step++) {
-        if (observe != NULL)
-            observe(context, step, loss, x, n);
+        int stop = observe != NULL && observe(context, step, loss, x, n);
+
+        enum ob_divergence divergence = classify(loss, x, n, blowup_level);
+
+        /* On a problem unbounded below, a run that reached the target and
+         * then ran off to infinity escaped: it ends at its last finite row
+         * instead of counting as diverged. */
+        if (divergence != OB_DIVERGENCE_NONE && step > 0 &&
+            isnan(problem->minimum) && summary->steps_to_target >= 0)
+            break;
         summary->steps_done = step;
         summary->final_loss = loss;
-        summary->divergence = classify(loss, x, n, blowup_level);
-        if (summary->divergence != OB_DIVERGENCE_NONE)
+        summary->divergence = divergence;
+        if (divergence != OB_DIVERGENCE_NONE)
             break;
         if (loss < summary->best_loss)
             summary->best_loss = loss;
@@ -84,6 +92,10 @@ int ob_run_execute(const struct ob_problem *problem, struct ob_optimizer *opt,
             summary->steps_to_target = (long)step;
         if (step == steps)
             break;
+        if (stop) {
+            summary->stopped = 1;
+            break;
+        }
 
         if (problem->stochastic)
             ob_problem_eval(problem, x, grad, &rng);

@@ -9,6 +9,7 @@ enum ob_status {
     OB_ENOMEM = -2, /* allocation failed */
     OB_EIO = -3,    /* a file could not be read or written */
     OB_EDATA = -4,  /* a data file is malformed */
+    OB_EINTERRUPTED = -5, /* stopped on request; partial work kept */
 };
 
 #define OB_ERROR_MESSAGE_SIZE 256

@@ -17,7 +17,9 @@ int ob_parse_double(const char *text, double *out)
         return OB_EINVAL;
     errno = 0;
     value = strtod(text, &end);
-    if (*end != '\0' || errno == ERANGE || !isfinite(value))
+    /* Underflow to a subnormal or zero is a fine value; overflow is not. */
+    if (*end != '\0' || !isfinite(value) ||
+        (errno == ERANGE && fabs(value) >= 1.0))
         return OB_EINVAL;
     *out = value;
     return OB_OK;

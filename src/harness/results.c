@@ -1,0 +1,589 @@
+/* The result files of a suite: runs, targets, traces, summary and timings
+ * CSVs, manifest.json, and the convergence charts. Everything is written
+ * in plan order from the slots, after all runs, so the bytes do not depend
+ * on threads. */
+#include "runner.h"
+
+#include <json-c/json.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "plot.h"
+#include "version.h"
+
+int ob_paths_make(struct ob_paths *paths, const char *out_dir,
+                  const char *suite_name, struct ob_error *err)
+{
+    char folder[4096];
+    int status = ob_path_join(folder, sizeof folder, out_dir, "results",
+                              err);
+
+    if (status == OB_OK)
+        status = ob_path_join(paths->results, sizeof paths->results, folder,
+                              suite_name, err);
+    if (status == OB_OK)
+        status = ob_path_join(folder, sizeof folder, out_dir, "plots", err);
+    if (status == OB_OK)
+        status = ob_path_join(paths->plots, sizeof paths->plots, folder,
+                              suite_name, err);
+    if (status == OB_OK)
+        status = ob_path_join(paths->journal, sizeof paths->journal,
+                              paths->results, "journal.partial", err);
+    return status;
+}
+
+static const char *phase_name(int phase)
+{
+    return phase == OB_PHASE_TUNE ? "tune" : "final";
+}
+
+static void write_optional(FILE *out, double value, int present)
+{
+    if (present)
+        ob_write_double(out, value);
+}
+
+static void write_labels(FILE *out, const struct ob_plan *plan,
+                         const struct ob_slot *s)
+{
+    fprintf(out, "%s,%s,", plan->suite->problems[s->problem].label,
+            plan->suite->optimizers[s->optimizer].label);
+}
+
+/* Opens OUT/results/NAME/file under a temporary name. */
+static int open_result(struct ob_atomic_file *file,
+                       const struct ob_paths *paths, const char *name,
+                       struct ob_error *err)
+{
+    char path[4200];
+    int status = ob_path_join(path, sizeof path, paths->results, name, err);
+
+    return status == OB_OK ? ob_atomic_open(file, path, err) : status;
+}
+
+static int write_runs(const struct ob_paths *paths,
+                      const struct ob_plan *plan,
+                      const struct ob_problem *problems,
+                      struct ob_error *err)
+{
+    struct ob_atomic_file file;
+    int status = open_result(&file, paths, "runs.csv", err);
+
+    if (status != OB_OK)
+        return status;
+    fputs("problem,optimizer,seed,status,reason,steps,final_loss,best_loss,"
+          "minimum,final_gap,target_loss,steps_to_target,phase,settings,"
+          "grad_evals_to_target,auc_log_gap,loss_increases\n",
+          file.stream);
+    for (size_t i = 0; i < plan->count; i++) {
+        const struct ob_slot *s = &plan->slots[i];
+        const struct ob_problem *p = &problems[s->problem];
+        const struct ob_run_summary *r = &s->summary;
+        int known = !isnan(p->minimum);
+        char settings[1024];
+        FILE *out = file.stream;
+
+        ob_suite_variant_text(&plan->suite->optimizers[s->optimizer],
+                              s->variant, settings, sizeof settings);
+        write_labels(out, plan, s);
+        fprintf(out, "%llu,%s,%s,%zu,", (unsigned long long)s->seed,
+                ob_slot_status(s),
+                r->divergence != OB_DIVERGENCE_NONE
+                    ? ob_divergence_name(r->divergence)
+                    : "",
+                r->steps_done);
+        ob_write_double(out, r->final_loss);
+        fputc(',', out);
+        ob_write_double(out, r->best_loss);
+        fputc(',', out);
+        write_optional(out, p->minimum, known);
+        fputc(',', out);
+        write_optional(out, r->final_loss - p->minimum, known);
+        fputc(',', out);
+        write_optional(out, p->target, !isnan(p->target));
+        fputc(',', out);
+        if (r->steps_to_target >= 0)
+            fprintf(out, "%ld", r->steps_to_target);
+        fprintf(out, ",%s,%s,", phase_name(s->phase), settings);
+        if (r->steps_to_target >= 0)
+            fprintf(out, "%llu", (unsigned long long)r->steps_to_target *
+                                     (unsigned long long)
+                                         p->examples_per_gradient);
+        fputc(',', out);
+        write_optional(out, s->log_gap_sum /
+                                (double)(plan->suite->steps + 1), known);
+        fprintf(out, ",%zu\n", s->loss_increases);
+    }
+    return ob_atomic_commit(&file, err);
+}
+
+static int write_targets(const struct ob_paths *paths,
+                         const struct ob_plan *plan,
+                         const struct ob_problem *problems,
+                         struct ob_error *err)
+{
+    struct ob_atomic_file file;
+    int status = open_result(&file, paths, "targets.csv", err);
+
+    if (status != OB_OK)
+        return status;
+    fputs("problem,optimizer,phase,seed,target_gap,steps,grad_evals\n",
+          file.stream);
+    for (size_t i = 0; i < plan->count; i++) {
+        const struct ob_slot *s = &plan->slots[i];
+        const struct ob_problem *p = &problems[s->problem];
+
+        if (isnan(p->minimum))
+            continue;
+        for (size_t t = 0; t < plan->suite->target_count; t++) {
+            write_labels(file.stream, plan, s);
+            fprintf(file.stream, "%s,%llu,", phase_name(s->phase),
+                    (unsigned long long)s->seed);
+            ob_write_double(file.stream, plan->suite->targets[t]);
+            if (s->target_steps[t] >= 0)
+                fprintf(file.stream, ",%ld,%llu\n", s->target_steps[t],
+                        (unsigned long long)s->target_steps[t] *
+                            (unsigned long long)p->examples_per_gradient);
+            else
+                fputs(",,\n", file.stream);
+        }
+    }
+    return ob_atomic_commit(&file, err);
+}
+
+static int write_traces(const struct ob_paths *paths,
+                        const struct ob_plan *plan,
+                        const struct ob_problem *problems, size_t tuning_end,
+                        struct ob_error *err)
+{
+    struct ob_atomic_file file;
+    int status = open_result(&file, paths, "traces.csv", err);
+
+    if (status != OB_OK)
+        return status;
+    fputs("problem,optimizer,seed,step,loss,gap\n", file.stream);
+    for (size_t i = tuning_end; i < plan->count; i++) {
+        const struct ob_slot *s = &plan->slots[i];
+        double minimum = problems[s->problem].minimum;
+
+        for (size_t k = 0; k < s->trace_count; k++) {
+            write_labels(file.stream, plan, s);
+            fprintf(file.stream, "%llu,%zu,", (unsigned long long)s->seed,
+                    s->trace[k].step);
+            ob_write_double(file.stream, s->trace[k].loss);
+            fputc(',', file.stream);
+            write_optional(file.stream, s->trace[k].loss - minimum,
+                           !isnan(minimum));
+            fputc('\n', file.stream);
+        }
+    }
+    return ob_atomic_commit(&file, err);
+}
+
+static int write_timings(const struct ob_paths *paths,
+                         const struct ob_plan *plan, int threads,
+                         struct ob_error *err)
+{
+    struct ob_atomic_file file;
+    int status = open_result(&file, paths, "timings.csv", err);
+
+    if (status != OB_OK)
+        return status;
+    fputs("problem,optimizer,phase,seed,threads,wall_seconds,cpu_seconds\n",
+          file.stream);
+    for (size_t i = 0; i < plan->count; i++) {
+        const struct ob_slot *s = &plan->slots[i];
+
+        write_labels(file.stream, plan, s);
+        fprintf(file.stream, "%s,%llu,%d,%.6f,%.6f\n", phase_name(s->phase),
+                (unsigned long long)s->seed, threads, s->wall_seconds,
+                s->cpu_seconds);
+    }
+    return ob_atomic_commit(&file, err);
+}
+
+/* ---- Summary ------------------------------------------------------------- */
+
+/* Value index of each parameter in variant v (last parameter fastest). */
+static void variant_digits(const struct ob_suite_optimizer *entry, size_t v,
+                           size_t *digits)
+{
+    for (size_t k = entry->param_count; k-- > 0;) {
+        digits[k] = v % entry->params[k].value_count;
+        v /= entry->params[k].value_count;
+    }
+}
+
+/* Learning-rate sensitivity of pair (q, o): among the variants that differ
+ * from the chosen one only in lr, the lowest and highest lr whose median
+ * final loss exceeds the reference by at most twice the chosen variant's
+ * excess. The reference is the problem's minimum, or the lowest finite
+ * final loss of any run on the problem when the minimum is unknown. */
+static int lr_sensitivity(const struct ob_plan *plan, size_t tuning_end,
+                          size_t q, size_t o, double reference, double *low,
+                          double *high)
+{
+    const struct ob_suite_optimizer *entry = &plan->suite->optimizers[o];
+    size_t chosen = plan->chosen[q * plan->suite->optimizer_count + o];
+    size_t chosen_digits[OB_MAX_PARAMS * 2], digits[OB_MAX_PARAMS * 2];
+    double *scores, chosen_excess = 0.0;
+    int lr_index = -1, found = 0;
+
+    for (size_t k = 0; k < entry->param_count; k++)
+        if (strcmp(entry->params[k].key, "lr") == 0 &&
+            entry->params[k].value_count > 1)
+            lr_index = (int)k;
+    if (lr_index < 0)
+        return 0;
+    scores = malloc(sizeof(double) * (plan->suite->tuning_seeds + 1));
+    if (scores == NULL)
+        return 0;
+    variant_digits(entry, chosen, chosen_digits);
+
+    /* Two passes: the chosen variant's excess first, then the range. */
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t v = 0; v < entry->variant_count; v++) {
+            size_t m = 0;
+            int same = 1;
+            double excess, lr;
+
+            variant_digits(entry, v, digits);
+            for (size_t k = 0; k < entry->param_count; k++)
+                same &= (int)k == lr_index || digits[k] == chosen_digits[k];
+            if (!same || (pass == 0 && v != chosen))
+                continue;
+            for (size_t i = 0; i < tuning_end; i++) {
+                const struct ob_slot *s = &plan->slots[i];
+
+                if (s->problem == q && s->optimizer == o && s->variant == v)
+                    scores[m++] =
+                        s->summary.divergence == OB_DIVERGENCE_NONE &&
+                                isfinite(s->summary.final_loss)
+                            ? s->summary.final_loss
+                            : INFINITY;
+            }
+            excess = ob_median(scores, m) - reference;
+            if (pass == 0) {
+                chosen_excess = excess;
+                continue;
+            }
+            if (!(excess <= 2.0 * fmax(chosen_excess, 0.0)))
+                continue;
+            lr = strtod(entry->params[lr_index].values[digits[lr_index]],
+                        NULL);
+            if (!found || lr < *low)
+                *low = lr;
+            if (!found || lr > *high)
+                *high = lr;
+            found = 1;
+        }
+    }
+    free(scores);
+    return found;
+}
+
+static int write_summary(const struct ob_paths *paths,
+                         const struct ob_plan *plan,
+                         const struct ob_problem *problems, size_t tuning_end,
+                         struct ob_error *err)
+{
+    const struct ob_suite *suite = plan->suite;
+    struct ob_atomic_file file;
+    double *values = malloc(sizeof(double) * (suite->seeds + 1) * 3);
+    int status;
+
+    if (values == NULL)
+        return ob_errorf(err, OB_ENOMEM, "out of memory");
+    status = open_result(&file, paths, "summary.csv", err);
+    if (status != OB_OK) {
+        free(values);
+        return status;
+    }
+    fputs("problem,optimizer,settings,runs,metric,final_median,final_q1,"
+          "final_q3,success_rate,divergence_rate,stalled_rate,"
+          "steps_to_target_median,auc_log_gap_median,tuned_settings,"
+          "lr_within_2x_low,lr_within_2x_high\n", file.stream);
+    for (size_t q = 0; q < suite->problem_count; q++) {
+        const struct ob_problem *p = &problems[q];
+        int known = !isnan(p->minimum);
+        double reference = p->minimum;
+
+        if (!known) {
+            reference = INFINITY;
+            for (size_t i = 0; i < plan->count; i++)
+                if (plan->slots[i].problem == q &&
+                    isfinite(plan->slots[i].summary.final_loss) &&
+                    plan->slots[i].summary.final_loss < reference)
+                    reference = plan->slots[i].summary.final_loss;
+        }
+        for (size_t o = 0; o < suite->optimizer_count; o++) {
+            const struct ob_suite_optimizer *entry = &suite->optimizers[o];
+            size_t pair = q * suite->optimizer_count + o;
+            double *finals = values, *steps = values + suite->seeds + 1;
+            double *areas = steps + suite->seeds + 1, low = 0, high = 0;
+            size_t runs = 0, reached = 0, diverged = 0, stalled = 0;
+            char settings[1024];
+            FILE *out = file.stream;
+
+            if (!plan->selected[pair])
+                continue;
+            for (size_t i = tuning_end; i < plan->count; i++) {
+                const struct ob_slot *s = &plan->slots[i];
+
+                if (s->problem != q || s->optimizer != o)
+                    continue;
+                finals[runs] = s->summary.final_loss -
+                               (known ? p->minimum : 0.0);
+                areas[runs] = s->log_gap_sum / (double)(suite->steps + 1);
+                if (s->summary.divergence != OB_DIVERGENCE_NONE) {
+                    finals[runs] = INFINITY;
+                    diverged++;
+                }
+                stalled += strcmp(ob_slot_status(s), "stalled") == 0;
+                if (s->summary.steps_to_target >= 0)
+                    steps[reached++] = (double)s->summary.steps_to_target;
+                runs++;
+            }
+            ob_suite_variant_text(entry, plan->chosen[pair], settings,
+                                  sizeof settings);
+            fprintf(out, "%s,%s,%s,%zu,%s,", suite->problems[q].label,
+                    entry->label, settings, runs, known ? "gap" : "loss");
+            ob_write_double(out, ob_quantile(finals, runs, 0.5));
+            fputc(',', out);
+            ob_write_double(out, ob_quantile(finals, runs, 0.25));
+            fputc(',', out);
+            ob_write_double(out, ob_quantile(finals, runs, 0.75));
+            fputc(',', out);
+            ob_write_double(out, (double)reached / (double)runs);
+            fputc(',', out);
+            ob_write_double(out, (double)diverged / (double)runs);
+            fputc(',', out);
+            ob_write_double(out, (double)stalled / (double)runs);
+            fputc(',', out);
+            write_optional(out, ob_median(steps, reached), reached > 0);
+            fputc(',', out);
+            write_optional(out, ob_median(areas, runs), known);
+            fprintf(out, ",%zu,", entry->variant_count);
+            if (lr_sensitivity(plan, tuning_end, q, o, reference, &low,
+                               &high)) {
+                ob_write_double(out, low);
+                fputc(',', out);
+                ob_write_double(out, high);
+            } else {
+                fputc(',', out);
+            }
+            fputc('\n', out);
+        }
+    }
+    free(values);
+    return ob_atomic_commit(&file, err);
+}
+
+/* ---- Manifest ------------------------------------------------------------ */
+
+static int write_manifest(const struct ob_paths *paths,
+                          const struct ob_plan *plan, int threads,
+                          struct ob_error *err)
+{
+    const struct ob_suite *suite = plan->suite;
+    struct json_object *root = json_object_new_object();
+    struct json_object *seeds = json_object_new_array();
+    struct json_object *tuning = json_object_new_array();
+    struct ob_atomic_file file;
+    char date[64];
+    time_t now = time(NULL);
+    struct tm utc;
+    int status;
+
+    for (size_t r = 0; r < suite->seeds; r++)
+        json_object_array_add(seeds,
+                              json_object_new_int64((int64_t)(suite->seed + r)));
+    for (size_t r = 0; r < suite->tuning_seeds; r++)
+        json_object_array_add(
+            tuning, json_object_new_int64((int64_t)(suite->seed + 1000 + r)));
+    gmtime_r(&now, &utc);
+    strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", &utc);
+
+    json_object_object_add(root, "optbench_version",
+                           json_object_new_string(OB_VERSION));
+    json_object_object_add(root, "git_commit",
+                           json_object_new_string(OB_GIT_COMMIT));
+    json_object_object_add(root, "compiler",
+                           json_object_new_string(OB_COMPILER));
+    json_object_object_add(root, "compiler_flags",
+                           json_object_new_string(OB_COMPILER_FLAGS));
+    json_object_object_add(root, "suite", json_object_new_string(suite->name));
+    json_object_object_add(root, "suite_file",
+                           json_object_new_string(suite->path));
+    json_object_object_add(root, "suite_sha256",
+                           json_object_new_string(suite->sha256));
+    json_object_object_add(root, "steps",
+                           json_object_new_int64((int64_t)suite->steps));
+    json_object_object_add(root, "seeds", seeds);
+    json_object_object_add(root, "tuning_seeds", tuning);
+    json_object_object_add(root, "runs",
+                           json_object_new_int64((int64_t)plan->count));
+    json_object_object_add(root, "threads", json_object_new_int(threads));
+    json_object_object_add(root, "date", json_object_new_string(date));
+
+    status = open_result(&file, paths, "manifest.json", err);
+    if (status == OB_OK) {
+        fputs(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
+                                                       JSON_C_TO_STRING_SPACED),
+              file.stream);
+        fputc('\n', file.stream);
+        status = ob_atomic_commit(&file, err);
+    }
+    json_object_put(root);
+    return status;
+}
+
+int ob_write_results(const struct ob_paths *paths, const struct ob_plan *plan,
+                     const struct ob_problem *problems, size_t tuning_end,
+                     int threads, struct ob_error *err)
+{
+    int status = ob_make_dirs(paths->results, err);
+
+    if (status == OB_OK)
+        status = write_runs(paths, plan, problems, err);
+    if (status == OB_OK)
+        status = write_targets(paths, plan, problems, err);
+    if (status == OB_OK)
+        status = write_traces(paths, plan, problems, tuning_end, err);
+    if (status == OB_OK)
+        status = write_summary(paths, plan, problems, tuning_end, err);
+    if (status == OB_OK)
+        status = write_timings(paths, plan, threads, err);
+    if (status == OB_OK)
+        status = write_manifest(paths, plan, threads, err);
+    return status;
+}
+
+/* ---- Charts -------------------------------------------------------------- */
+
+static int chart_problem(const struct ob_paths *paths,
+                         const struct ob_plan *plan, size_t q,
+                         const struct ob_problem *problem, size_t tuning_end,
+                         struct ob_error *err)
+{
+    const struct ob_suite *suite = plan->suite;
+    size_t count = suite->optimizer_count, longest = 0, drawn = 0;
+    struct ob_chart_series *series = calloc(count, sizeof *series);
+    double *column = malloc(sizeof(double) * (suite->seeds + 1));
+    double *buffers = NULL;
+    int known = !isnan(problem->minimum), all_positive = 1, status;
+    double lowest = INFINITY, start_loss = NAN;
+    struct ob_chart chart;
+
+    for (size_t i = tuning_end; i < plan->count; i++)
+        if (plan->slots[i].problem == q &&
+            plan->slots[i].trace_count > longest)
+            longest = plan->slots[i].trace_count;
+    buffers = malloc(sizeof(double) * 2 * count * (longest ? longest : 1));
+    if (series == NULL || column == NULL || buffers == NULL) {
+        free(series), free(column), free(buffers);
+        return ob_errorf(err, OB_ENOMEM, "out of memory for charts");
+    }
+
+    for (size_t o = 0; o < count; o++) {
+        const struct ob_slot *first = NULL, *reference = NULL;
+        double *steps = buffers + 2 * drawn * longest;
+        double *values = steps + longest;
+        size_t points = 0, reps = 0;
+
+        for (size_t i = tuning_end; i < plan->count; i++)
+            if (plan->slots[i].problem == q &&
+                plan->slots[i].optimizer == o) {
+                if (first == NULL)
+                    first = &plan->slots[i];
+                reps++;
+            }
+        if (first == NULL)
+            continue;
+        /* Runs of a pair sit together; the one with most rows carries the
+         * step grid, since all sample the same steps and only diverged
+         * ones stop early. */
+        reference = first;
+        for (size_t r = 1; r < reps; r++)
+            if (first[r].trace_count > reference->trace_count)
+                reference = &first[r];
+        for (size_t k = 0; k < reference->trace_count; k++) {
+            size_t step = reference->trace[k].step, m = 0;
+            double value;
+
+            for (size_t r = 0; r < reps; r++)
+                if (k < first[r].trace_count &&
+                    first[r].trace[k].step == step &&
+                    isfinite(first[r].trace[k].loss))
+                    column[m++] = first[r].trace[k].loss -
+                                  (known ? problem->minimum : 0.0);
+            value = ob_median(column, m);
+            if (isnan(value))
+                continue;
+            if (known && value < OB_GAP_FLOOR)
+                value = OB_GAP_FLOOR;
+            if (step == 0)
+                start_loss = value;
+            all_positive &= value > 0.0;
+            if (value < lowest)
+                lowest = value;
+            steps[points] = (double)step;
+            values[points] = value;
+            points++;
+        }
+        series[drawn].label = suite->optimizers[o].label;
+        series[drawn].count = points;
+        series[drawn].steps = steps;
+        series[drawn].values = values;
+        drawn++;
+    }
+
+    chart.problem = suite->problems[q].label;
+    chart.log_y = known || all_positive;
+    chart.y_label = known ? "loss - minimum (floored at 1e-16)" : "loss";
+    chart.y_min = chart.y_max = 0.0;
+    chart.x_max = (double)suite->steps;
+    /* Unbounded problems (saddles): show from a little past the target up
+     * to the start, so runs racing to -infinity do not flatten the rest. */
+    if (!chart.log_y && !isnan(problem->target) && isfinite(start_loss)) {
+        double span = fabs(start_loss - problem->target) + 1.0;
+
+        chart.y_min = fmax(lowest, problem->target - 2.0 * span);
+        chart.y_max = start_loss + 0.25 * span;
+    }
+    chart.series = series;
+    chart.series_count = drawn;
+    status = ob_chart_write(paths->plots, &chart, err);
+    free(series), free(column), free(buffers);
+    return status;
+}
+
+int ob_write_charts(const struct ob_paths *paths, const struct ob_plan *plan,
+                    const struct ob_problem *problems, size_t tuning_end,
+                    int *drawn, struct ob_error *err)
+{
+    const struct ob_suite *suite = plan->suite;
+    int status = ob_make_dirs(paths->plots, err);
+    int gnuplot = ob_program_available("gnuplot");
+
+    *drawn = 0;
+    for (size_t q = 0; status == OB_OK && q < suite->problem_count; q++) {
+        int has_runs = 0;
+
+        /* --only may leave a problem without runs: no chart for it. */
+        for (size_t i = tuning_end; i < plan->count && !has_runs; i++)
+            has_runs = plan->slots[i].problem == q;
+        if (!has_runs)
+            continue;
+        status = chart_problem(paths, plan, q, &problems[q], tuning_end,
+                               err);
+        if (status == OB_OK && gnuplot)
+            status = ob_chart_draw(paths->plots, suite->problems[q].label,
+                                   err);
+    }
+    if (status == OB_OK && gnuplot)
+        *drawn = 1;
+    return status;
+}
