@@ -425,3 +425,44 @@ Test(run, malformed_suite_file_names_file_and_line_and_writes_nothing)
     snprintf(results, sizeof results, "rm -rf %s", dir);
     cr_assert_eq(system(results), 0);
 }
+
+/* Every malformed fixture: exit 2, one line naming FILE:LINE, no results. */
+Test(run, every_malformed_suite_fixture_is_refused_before_any_work)
+{
+    const char *fixtures = getenv("OPTBENCH_FIXTURE_DIR");
+    char command[512], dir[64], results[128];
+    FILE *listing;
+    char name[256];
+    size_t checked = 0;
+
+    cr_assert_not_null(fixtures);
+    make_temp_dir(dir, sizeof dir);
+    snprintf(command, sizeof command, "ls %s/suites/error-*.ini", fixtures);
+    listing = popen(command, "r");
+    cr_assert_not_null(listing);
+    while (fgets(name, sizeof name, listing) != NULL) {
+        struct cli_result r;
+        struct stat info;
+        char prefix[300];
+
+        name[strcspn(name, "\n")] = '\0';
+        r = run_cli(ARGS("run", name, "--out", dir), NULL);
+        cr_assert_eq(r.exit_code, 2, "%s: exit %d, %s", name, r.exit_code,
+                     r.err);
+        snprintf(prefix, sizeof prefix, "optbench: %s:", name);
+        cr_assert_eq(strncmp(r.err, prefix, strlen(prefix)), 0,
+                     "%s: stderr should start with the file name: %s", name,
+                     r.err);
+        cr_assert_eq(strchr(r.err, '\n') - r.err + 1, (long)strlen(r.err),
+                     "%s: more than one line: %s", name, r.err);
+        snprintf(results, sizeof results, "%s/results", dir);
+        cr_assert_neq(stat(results, &info), 0, "%s: results/ created",
+                      name);
+        free_result(&r);
+        checked++;
+    }
+    pclose(listing);
+    cr_assert_geq(checked, 15);
+    snprintf(command, sizeof command, "rm -rf %s", dir);
+    cr_assert_eq(system(command), 0);
+}
