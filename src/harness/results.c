@@ -431,7 +431,8 @@ static int write_manifest(const struct ob_paths *paths,
     status = open_result(&file, paths, "manifest.json", err);
     if (status == OB_OK) {
         fputs(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
-                                                       JSON_C_TO_STRING_SPACED),
+                                                       JSON_C_TO_STRING_SPACED |
+                                                       JSON_C_TO_STRING_NOSLASHESCAPE),
               file.stream);
         fputc('\n', file.stream);
         status = ob_atomic_commit(&file, err);
