@@ -90,6 +90,13 @@ int ob_problem_create(struct ob_problem *p,
         ob_problem_destroy(p);
         return status;
     }
+    if (type->eval_rows != NULL) {
+        p->kind = OB_PROBLEM_DATASET;
+        if (p->batch == 0 || p->batch > p->train_rows)
+            p->batch = p->train_rows;
+        p->stochastic = p->batch < p->train_rows;
+        p->examples_per_gradient = p->batch;
+    }
     if (p->examples_per_gradient == 0)
         p->examples_per_gradient = 1;
     if (isnan(p->target) && !isnan(p->minimum))
@@ -112,6 +119,13 @@ double ob_problem_eval(const struct ob_problem *p, const double *x,
                        double *grad, struct ob_rng *rng)
 {
     return p->type->eval(p, x, grad, rng);
+}
+
+size_t ob_problem_steps_per_epoch(const struct ob_problem *p)
+{
+    if (p->kind != OB_PROBLEM_DATASET || p->batch == 0)
+        return 1;
+    return (p->train_rows + p->batch - 1) / p->batch;
 }
 
 const char *ob_data_dir(void)

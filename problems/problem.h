@@ -15,6 +15,11 @@
 
 struct ob_problem_type;
 
+enum ob_problem_kind {
+    OB_PROBLEM_FUNCTION, /* a test function of x */
+    OB_PROBLEM_DATASET,  /* a model trained on rows of a data set */
+};
+
 struct ob_problem {
     const struct ob_problem_type *type;
     size_t dim;
@@ -29,6 +34,14 @@ struct ob_problem {
     /* Examples behind one gradient (batch size, training rows for a full
      * batch; 1 for functions): the unit of "gradient evaluations". */
     size_t examples_per_gradient;
+    /* Dataset problems (type->eval_rows non-NULL): rows of the training
+     * split (one epoch) and rows per minibatch (0 or >= train_rows: full
+     * batch). The harness shuffles the training rows at every epoch with
+     * the run's stream and hands eval_rows consecutive slices of batch
+     * rows (the last slice of an epoch may be shorter). */
+    enum ob_problem_kind kind;
+    size_t train_rows;
+    size_t batch;
     void *data;        /* type-specific, owned, freed by type->destroy */
 };
 
@@ -53,6 +66,23 @@ struct ob_problem_type {
      * they arise so the harness can record divergence. */
     double (*eval)(const struct ob_problem *p, const double *x, double *grad,
                    struct ob_rng *rng);
+    /* Dataset problems only (NULL for functions): mean loss over training
+     * rows rows[0..count) (indices into the training split) plus any
+     * penalty, and its gradient when grad is non-NULL. eval(p, x, grad,
+     * NULL) is the same over every training row. Must not allocate per
+     * call beyond what p->data holds (callers run in parallel, so any
+     * scratch must be per call: use the stack or allocate and free). */
+    double (*eval_rows)(const struct ob_problem *p, const double *x,
+                        double *grad, const size_t *rows, size_t count);
+    /* Dataset problems only: loss on the test split (no penalty) and the
+     * share of test rows classified correctly (NAN for regression). */
+    void (*evaluate_test)(const struct ob_problem *p, const double *x,
+                          double *test_loss, double *test_accuracy);
+    /* Optional: writes a start drawn from rng into x (dim values), e.g.
+     * Glorot initialisation for an MLP. NULL: every run starts at
+     * p->start, which must still be set (a representative draw). */
+    void (*init_start)(const struct ob_problem *p, double *x,
+                       struct ob_rng *rng);
 };
 
 /* The catalogue: every problem type, in display order. */
@@ -74,6 +104,10 @@ void ob_problem_destroy(struct ob_problem *p);
 /* Shorthand for p->type->eval(p, x, grad, rng). */
 double ob_problem_eval(const struct ob_problem *p, const double *x,
                        double *grad, struct ob_rng *rng);
+
+/* Minibatches per epoch of a dataset problem: ceil(train_rows / batch),
+ * 1 for full batch and for functions. */
+size_t ob_problem_steps_per_epoch(const struct ob_problem *p);
 
 /* Folder holding the data files (problems/data in the source tree, unless
  * the environment variable OPTBENCH_DATA_DIR says otherwise). */

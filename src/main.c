@@ -37,11 +37,15 @@ static const char trace_usage[] =
     "usage: optbench trace --optimizer NAME [--param KEY=VALUE]...\n"
     "                      --problem NAME [--problem-param KEY=VALUE]...\n"
     "                      [--x0 V,V,...] [--steps N] [--seed S]\n"
+    "                      [--epochs N] [--eval-every STEPS]\n"
     "\n"
     "Prints step,loss,x0,x1,... as CSV: row 0 is the start, row k the point\n"
     "after k updates and the exact loss there. Clipping and schedules are\n"
     "params (--param clip_norm=1, --param schedule=cosine). Defaults:\n"
-    "--steps 100, --seed 1, --x0 the problem's start.\n";
+    "--steps 100, --seed 1, --x0 the problem's start.\n"
+    "Dataset problems print step,epoch,loss,test_loss,test_accuracy at\n"
+    "each evaluation point: every --eval-every steps (default one epoch)\n"
+    "and the last; --epochs N runs N passes over the training rows.\n";
 
 static const char run_usage[] =
     "usage: optbench run [SUITE|FILE] [--out DIR] [--jobs N] [--seeds N]\n"
@@ -109,13 +113,36 @@ static void list_names(char *buffer, size_t size, int optimizers)
 
 struct trace_row_context {
     FILE *out;
+    const struct ob_problem *problem;
 };
 
 static int print_trace_row(void *context, size_t step, double loss,
                            const double *x, size_t n)
 {
-    FILE *out = ((struct trace_row_context *)context)->out;
+    struct trace_row_context *c = context;
+    FILE *out = c->out;
 
+    /* Dataset problems: step,epoch,loss,test_loss,test_accuracy. */
+    if (c->problem->kind == OB_PROBLEM_DATASET) {
+        double test_loss = NAN, test_accuracy = NAN;
+
+        if (isfinite(loss))
+            c->problem->type->evaluate_test(c->problem, x, &test_loss,
+                                            &test_accuracy);
+        fprintf(out, "%zu,", step);
+        ob_write_double(out, (double)step /
+                                 (double)ob_problem_steps_per_epoch(
+                                     c->problem));
+        fputc(',', out);
+        ob_write_double(out, loss);
+        fputc(',', out);
+        ob_write_double(out, test_loss);
+        fputc(',', out);
+        if (!isnan(test_accuracy))
+            ob_write_double(out, test_accuracy);
+        fputc('\n', out);
+        return 0;
+    }
     fprintf(out, "%zu,", step);
     ob_write_double(out, loss);
     for (size_t i = 0; i < n; i++) {
@@ -136,19 +163,23 @@ static int command_trace(int argc, char **argv)
         {"x0", required_argument, NULL, 'x'},
         {"steps", required_argument, NULL, 's'},
         {"seed", required_argument, NULL, 'S'},
+        {"epochs", required_argument, NULL, 'E'},
+        {"eval-every", required_argument, NULL, 'e'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     struct ob_setting params[MAX_CLI_SETTINGS], problem_params[MAX_CLI_SETTINGS];
     size_t param_count = 0, problem_param_count = 0;
     const char *optimizer_name = NULL, *problem_name = NULL, *x0_text = NULL;
-    unsigned long long steps = 100, seed = 1;
+    unsigned long long steps = 100, seed = 1, epochs = 0, eval_every = 0;
+    int steps_given = 0;
     const struct ob_optimizer_type *otype;
     const struct ob_problem_type *ptype;
     struct ob_problem problem;
     struct ob_optimizer opt;
     struct ob_run_summary summary;
-    struct trace_row_context row_context = {stdout};
+    struct trace_row_context row_context = {stdout, NULL};
+    struct ob_run_config config;
     struct ob_error err;
     double *x0 = NULL;
     char names[512];
@@ -186,6 +217,19 @@ static int command_trace(int argc, char **argv)
                 return usage_error(trace_usage,
                                    "--steps '%s' is not a whole number in "
                                    "[0, 1e9]", optarg);
+            steps_given = 1;
+            break;
+        case 'E':
+            if (parse_count(optarg, 1, 1000000ULL, &epochs) != 0)
+                return usage_error(trace_usage,
+                                   "--epochs '%s' is not a whole number in "
+                                   "[1, 1e6]", optarg);
+            break;
+        case 'e':
+            if (parse_count(optarg, 1, 1000000000ULL, &eval_every) != 0)
+                return usage_error(trace_usage,
+                                   "--eval-every '%s' is not a whole number "
+                                   "in [1, 1e9]", optarg);
             break;
         case 'S':
             if (parse_count(optarg, 0, UINT64_MAX, &seed) != 0)
@@ -265,14 +309,39 @@ static int command_trace(int argc, char **argv)
         }
     }
 
-    fputs("step,loss", stdout);
-    for (size_t i = 0; i < problem.dim; i++)
-        printf(",x%zu", i);
-    fputc('\n', stdout);
-    status = ob_run_execute(&problem, &opt, x0, (size_t)steps,
-                            ob_suite_stream_seed(seed, problem_name,
-                                                 optimizer_name),
-                            print_trace_row, &row_context, &summary, &err);
+    if (epochs > 0 && steps_given) {
+        ob_log(OB_LOG_ERROR, "give --steps or --epochs, not both");
+        exit_code = EXIT_USAGE;
+        goto done;
+    }
+    if (epochs > 0 && problem.kind != OB_PROBLEM_DATASET) {
+        ob_log(OB_LOG_ERROR, "--epochs needs a dataset problem; %s is a "
+               "function (use --steps)", problem_name);
+        exit_code = EXIT_USAGE;
+        goto done;
+    }
+    if (problem.kind == OB_PROBLEM_DATASET) {
+        size_t per_epoch = ob_problem_steps_per_epoch(&problem);
+
+        if (epochs > 0)
+            steps = epochs * per_epoch;
+        if (eval_every == 0)
+            eval_every = per_epoch;
+        puts("step,epoch,loss,test_loss,test_accuracy");
+    } else {
+        fputs("step,loss", stdout);
+        for (size_t i = 0; i < problem.dim; i++)
+            printf(",x%zu", i);
+        fputc('\n', stdout);
+    }
+    row_context.problem = &problem;
+    config.x0 = x0;
+    config.steps = (size_t)steps;
+    config.eval_every = (size_t)eval_every;
+    config.stream_seed =
+        ob_suite_stream_seed(seed, problem_name, optimizer_name);
+    status = ob_run_execute(&problem, &opt, &config, print_trace_row,
+                            &row_context, &summary, &err);
     if (status != OB_OK) {
         ob_log(OB_LOG_ERROR, "%s", err.message);
         exit_code = EXIT_RUN_FAILED;
@@ -355,7 +424,9 @@ static int command_list(int argc, char **argv)
             printf("    unavailable: %s\n", err.message);
             continue;
         }
-        printf("    dimension %zu, %s, start ", problem.dim,
+        printf("    %s, dimension %zu, %s, start ",
+               problem.kind == OB_PROBLEM_DATASET ? "dataset" : "function",
+               problem.dim,
                problem.stochastic ? "stochastic" : "deterministic");
         print_point(problem.start, problem.dim);
         if (isnan(problem.minimum)) {

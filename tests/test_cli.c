@@ -466,3 +466,44 @@ Test(run, every_malformed_suite_fixture_is_refused_before_any_work)
     snprintf(command, sizeof command, "rm -rf %s", dir);
     cr_assert_eq(system(command), 0);
 }
+
+Test(trace, dataset_problem_prints_a_row_per_epoch_with_test_metrics)
+{
+    struct cli_result r = run_cli(
+        ARGS("trace", "--optimizer", "adam", "--param", "lr=0.01",
+             "--problem", "logreg-breast-cancer", "--problem-param",
+             "batch=32", "--epochs", "5"), NULL);
+    char line[512];
+    double step, epoch, loss, test_loss, accuracy;
+
+    cr_assert_eq(r.exit_code, 0, "stderr: %s", r.err);
+    nth_line(r.out, 0, line, sizeof line);
+    cr_assert_str_eq(line, "step,epoch,loss,test_loss,test_accuracy");
+    /* 456 training rows in batches of 32: 15 steps an epoch. */
+    cr_assert_eq(count_lines(r.out), 7);
+    nth_line(r.out, 6, line, sizeof line);
+    cr_assert_eq(sscanf(line, "%lf,%lf,%lf,%lf,%lf", &step, &epoch, &loss,
+                        &test_loss, &accuracy), 5, "%s", line);
+    cr_assert_eq(step, 75);
+    cr_assert_eq(epoch, 5);
+    cr_assert_lt(loss, 0.3);
+    cr_assert_gt(accuracy, 0.9);
+    free_result(&r);
+}
+
+Test(trace, epochs_need_a_dataset_problem_and_exclude_steps)
+{
+    struct cli_result r = run_cli(
+        ARGS("trace", "--optimizer", "adam", "--problem", "rosenbrock",
+             "--epochs", "3"), NULL);
+
+    cr_assert_eq(r.exit_code, 2);
+    assert_mentions(&r, "--epochs");
+    free_result(&r);
+    r = run_cli(ARGS("trace", "--optimizer", "adam", "--problem",
+                     "logreg-breast-cancer", "--epochs", "3", "--steps",
+                     "4"), NULL);
+    cr_assert_eq(r.exit_code, 2);
+    assert_mentions(&r, "--steps");
+    free_result(&r);
+}

@@ -58,7 +58,8 @@ Test(run, observes_start_and_every_step_and_finds_the_target)
     /* Plain gradient descent on 0.5 * h x^2 with h = (1, 10, 100, 1000)
      * and lr 1e-3: the slowest coordinate shrinks by 0.999 a step. */
     make_pair("sgd", "lr=1e-3", "quadratic", &opt, &p);
-    cr_assert_eq(ob_run_execute(&p, &opt, NULL, 500, 1, keep_row, &rows, &s,
+    cr_assert_eq(ob_run_execute(&p, &opt,
+        &(struct ob_run_config){NULL, 500, 0, 1}, keep_row, &rows, &s,
                                 &err), OB_OK);
     cr_assert_eq(rows.count, 501);
     cr_assert_eq(rows.steps[0], 0);
@@ -76,7 +77,8 @@ Test(run, observes_start_and_every_step_and_finds_the_target)
     ob_problem_destroy(&p);
     make_pair("sgd", "lr=1.9e-3", "quadratic", &opt, &p);
     rows.count = 0;
-    cr_assert_eq(ob_run_execute(&p, &opt, NULL, 4000, 1, keep_row, &rows,
+    cr_assert_eq(ob_run_execute(&p, &opt,
+        &(struct ob_run_config){NULL, 4000, 0, 1}, keep_row, &rows,
                                 &s, &err), OB_OK);
     cr_assert_gt(s.steps_to_target, 3000);
     cr_assert_lt(s.steps_to_target, 4000);
@@ -97,7 +99,8 @@ Test(run, records_blow_up_and_stops_at_that_row)
 
     /* lr 1 on curvature 1000: the last coordinate grows 999-fold a step. */
     make_pair("sgd", "lr=1", "quadratic", &opt, &p);
-    cr_assert_eq(ob_run_execute(&p, &opt, NULL, 1000, 1, keep_row, &rows,
+    cr_assert_eq(ob_run_execute(&p, &opt,
+        &(struct ob_run_config){NULL, 1000, 0, 1}, keep_row, &rows,
                                 &s, &err), OB_OK);
     cr_assert_eq(s.divergence, OB_DIVERGENCE_BLOWUP);
     cr_assert_lt(s.steps_done, 10);
@@ -116,7 +119,8 @@ Test(run, records_nan_from_a_nan_start)
     double start[2] = {NAN, 1.0};
 
     make_pair("adam", "", "rosenbrock", &opt, &p);
-    cr_assert_eq(ob_run_execute(&p, &opt, start, 10, 1, NULL, NULL, &s,
+    cr_assert_eq(ob_run_execute(&p, &opt,
+        &(struct ob_run_config){start, 10, 0, 1}, NULL, NULL, &s,
                                 &err), OB_OK);
     cr_assert_eq(s.divergence, OB_DIVERGENCE_NAN);
     cr_assert_eq(s.steps_done, 0);
@@ -442,6 +446,48 @@ Test(suite, metrics_follow_the_run)
                        "%s", targets);
     free(runs);
     free(targets);
+    ob_suite_free(&suite);
+    remove_tree(dir);
+}
+
+Test(suite, dataset_problems_run_epochs_with_test_metrics)
+{
+    struct ob_suite_options options = {NULL, 2, 0, 0, 0, NULL, 0, NULL};
+    struct ob_suite_report report;
+    struct ob_suite suite;
+    struct ob_error err;
+    char dir[64];
+    char *runs, *traces;
+
+    make_temp_dir(dir, sizeof dir);
+    load_suite(&suite, dir,
+               "[suite]\nname = data\nseeds = 2\nsteps = 7\nepochs = 3\n"
+               "[optimizer adam]\ntype = adam\nlr = 0.01\n"
+               "[problem logreg]\ntype = logreg-breast-cancer\nbatch = 32\n"
+               "[problem q]\ntype = quadratic\n");
+    options.out_dir = dir;
+    cr_assert_eq(ob_suite_run(&suite, &options, &report, &err), OB_OK, "%s",
+                 err.message);
+    runs = result_file(dir, "data", "runs.csv");
+    traces = result_file(dir, "data", "traces.csv");
+    cr_assert_not_null(strstr(runs, ",test_loss,test_accuracy\n"));
+    /* 3 epochs of 15 minibatches; the function keeps its 7 steps and has
+     * no test columns. */
+    cr_assert_eq(count_matching_lines(runs, "logreg,adam,1,ok,,45,"), 1,
+                 "%s", runs);
+    cr_assert_eq(count_matching_lines(runs, "q,adam,1,"), 1);
+    {
+        const char *q = strstr(runs, "\nq,adam,1,") + 1;
+
+        cr_assert_eq(strncmp(strchr(q, '\n') - 2, ",,", 2), 0,
+                     "no test columns for a function: %s", q);
+    }
+    cr_assert_not_null(strstr(traces, "logreg,adam,2,45,"));
+    /* One row per epoch and the start, each with test metrics. */
+    cr_assert_eq(count_matching_lines(traces, "logreg,adam,1,"), 4);
+    cr_assert_eq(count_matching_lines(traces, "q,adam,1,"), 8);
+    free(runs);
+    free(traces);
     ob_suite_free(&suite);
     remove_tree(dir);
 }

@@ -334,14 +334,14 @@ Test(problems, every_type_names_an_unknown_parameter)
 
 /* ---- random streams ---- */
 
-/* The stochastic variants: noisy-quadratic as it comes, logistic regression
- * with minibatches, the NQM in 4-D. */
+/* The stochastic functions, whose noise comes from the stream: the noisy
+ * quadratic as it comes and the NQM in 4-D. (Dataset problems take their
+ * minibatches from the harness instead, through eval_rows.) */
 static const struct {
     const char *name;
     const char *key, *value;
 } noisy_cases[] = {
     {"noisy-quadratic", "sigma", "0.1"},
-    {"logreg-breast-cancer", "batch", "32"},
     {"nqm", "n", "4"},
 };
 #define NOISY_CASE_COUNT (sizeof noisy_cases / sizeof noisy_cases[0])
@@ -397,13 +397,11 @@ Test(noisy, null_stream_gives_the_exact_gradient)
 {
     /* Each noisy case beside its exact twin; the NQM's h_i = 1/i are
      * written to 17 digits, which round-trip. */
-    static const struct ob_setting full_batch = {"batch", "0"};
     static const struct ob_setting nqm_h = {"h",
                                             "1,0.5,0.33333333333333331,0.25"};
-    const char *twins[NOISY_CASE_COUNT] = {"quadratic", "logreg-breast-cancer",
-                                           "quadratic"};
-    const struct ob_setting *twin_settings[NOISY_CASE_COUNT] = {
-        NULL, &full_batch, &nqm_h};
+    const char *twins[NOISY_CASE_COUNT] = {"quadratic", "quadratic"};
+    const struct ob_setting *twin_settings[NOISY_CASE_COUNT] = {NULL,
+                                                                &nqm_h};
 
     for (size_t c = 0; c < NOISY_CASE_COUNT; c++) {
         struct ob_problem noisy, exact;
@@ -492,48 +490,47 @@ Test(noisy, noisy_quadratic_draws_one_normal_per_coordinate)
     ob_problem_destroy(&p);
 }
 
-Test(noisy, minibatch_gradient_is_unbiased)
+Test(dataset, rows_over_the_whole_split_equal_the_full_batch)
 {
     static const struct ob_setting batch = {"batch", "32"};
-    const int draws = 4000;
     struct ob_problem p;
-    struct ob_rng rng;
-    double exact[31], grad[31], mean[31] = {0}, x[31];
-    double exact_loss, mean_loss = 0.0;
+    double full[31], rows_grad[31], x[31];
+    size_t order[456];
+    double full_loss, rows_loss;
 
     create(&p, "logreg-breast-cancer", &batch, 1);
+    cr_assert_eq(p.kind, OB_PROBLEM_DATASET);
+    cr_assert_eq(p.train_rows, 456);
+    cr_assert_eq(p.batch, 32);
+    cr_assert_eq(p.examples_per_gradient, 32);
+    cr_assert_eq(ob_problem_steps_per_epoch(&p), 15);
     for (size_t i = 0; i < 31; i++)
         x[i] = 0.1 * (double)(i % 5) - 0.2;
-    exact_loss = ob_problem_eval(&p, x, exact, NULL);
-    ob_rng_seed(&rng, 77);
-    for (int k = 0; k < draws; k++) {
-        mean_loss += ob_problem_eval(&p, x, grad, &rng) / draws;
-        for (size_t i = 0; i < 31; i++)
-            mean[i] += grad[i] / draws;
-    }
-    /* One row's contribution has a deviation below 2 here, so the mean of
-     * 4000 batches of 32 errs by about 2 / sqrt(128000) = 6e-3 at most. */
-    cr_expect(fabs(mean_loss - exact_loss) < 0.03, "mean loss %g, exact %g",
-              mean_loss, exact_loss);
+    /* Reversed order: the same rows, summed the other way round. */
+    for (size_t i = 0; i < 456; i++)
+        order[i] = 455 - i;
+    full_loss = ob_problem_eval(&p, x, full, NULL);
+    rows_loss = p.type->eval_rows(&p, x, rows_grad, order, 456);
+    cr_assert_float_eq(rows_loss, full_loss, 1e-13);
     for (size_t i = 0; i < 31; i++)
-        cr_expect(fabs(mean[i] - exact[i]) < 0.03,
-                  "coordinate %zu: mean %g, exact %g", i, mean[i], exact[i]);
+        cr_assert_float_eq(rows_grad[i], full[i], 1e-13);
     ob_problem_destroy(&p);
 }
 
-Test(noisy, minibatch_draws_batch_rows_with_replacement)
+Test(dataset, test_split_gives_loss_and_accuracy)
 {
-    static const struct ob_setting batch = {"batch", "32"};
     struct ob_problem p;
-    struct ob_rng rng, expected;
+    double loss, accuracy;
 
-    create(&p, "logreg-breast-cancer", &batch, 1);
-    ob_rng_seed(&rng, 3);
-    expected = rng;
-    ob_problem_eval(&p, p.start, NULL, &rng);
-    for (int k = 0; k < 32; k++)
-        ob_rng_below(&expected, 456);
-    cr_assert_eq(memcmp(&rng, &expected, sizeof rng), 0);
+    create(&p, "logreg-breast-cancer", NULL, 0);
+    /* At zero weights every prediction is class 0 (z = 0 is not > 0) and
+     * the loss is log 2; the test split holds rows of both classes. */
+    p.type->evaluate_test(&p, p.start, &loss, &accuracy);
+    cr_assert_float_eq(loss, log(2.0), 1e-15);
+    cr_assert_gt(accuracy, 0.0);
+    cr_assert_lt(accuracy, 1.0);
+    p.type->evaluate_test(&p, p.minimizer, &loss, &accuracy);
+    cr_assert_gt(accuracy, 0.95, "accuracy at the minimum %g", accuracy);
     ob_problem_destroy(&p);
 }
 

@@ -13,10 +13,10 @@
  * stored; for the default l2 = 1e-3 the minimum is 0.06527710530968 (to
  * 13 digits).
  *
- * With batch = B, 0 < B < n, and a random stream, eval returns the loss and
- * gradient of the mean over B rows drawn uniformly with replacement (B
- * calls to ob_rng_below), plus the full penalty. There is no per-epoch
- * shuffling: every call draws independently. */
+ * With batch = B, 0 < B < n, the harness shuffles the training rows at
+ * every epoch and evaluates eval_rows on slices of B rows: the mean over
+ * the slice plus the full penalty. The test split (113 rows) gives the test
+ * loss (no penalty) and accuracy (class 1 when z > 0). */
 #include "../problem.h"
 #include "dataset.h"
 
@@ -34,8 +34,7 @@ static const struct ob_param_spec logreg_params[PARAM_COUNT] = {
     [L2] = {"l2", OB_PARAM_REAL, 1e-3, NULL,
             "weight of the penalty (l2/2)|w|^2 on the weights, > 0"},
     [BATCH] = {"batch", OB_PARAM_INT, 0.0, NULL,
-               "rows per stochastic gradient, drawn with replacement; "
-               "0 = full batch"},
+               "rows per minibatch, shuffled every epoch; 0 = full batch"},
 };
 
 struct logreg_data {
@@ -69,21 +68,23 @@ static double linear(const double *theta, const double *row, size_t d)
     return z + theta[d];
 }
 
-static double logreg_eval(const struct ob_problem *p, const double *theta,
-                          double *grad, struct ob_rng *rng)
+/* Mean loss over `count` rows (training indices rows[k], or the rows
+ * first..first+count when rows is NULL) plus the penalty when `penalised`;
+ * the gradient into grad when non-NULL. */
+static double logreg_loss(const struct logreg_data *data,
+                          const double *theta, double *grad,
+                          const size_t *rows, size_t first, size_t count,
+                          int penalised)
 {
-    const struct logreg_data *data = p->data;
     const struct ob_dataset *set = &data->set;
-    size_t n = set->train_rows, d = set->features;
-    int sample = rng != NULL && data->batch > 0 && data->batch < n;
-    size_t count = sample ? data->batch : n;
+    size_t d = set->features;
     double loss = 0.0, penalty = 0.0;
 
     if (grad != NULL)
         for (size_t j = 0; j <= d; j++)
             grad[j] = 0.0;
     for (size_t k = 0; k < count; k++) {
-        size_t i = sample ? ob_rng_below(rng, n) : k;
+        size_t i = rows != NULL ? rows[k] : first + k;
         const double *row = set->x + i * d;
         double y = (double)set->label[i];
         double z = linear(theta, row, d);
@@ -98,6 +99,8 @@ static double logreg_eval(const struct ob_problem *p, const double *theta,
         }
     }
     loss /= (double)count;
+    if (!penalised)
+        return loss;
 
     for (size_t j = 0; j < d; j++)
         penalty += theta[j] * theta[j];
@@ -108,6 +111,40 @@ static double logreg_eval(const struct ob_problem *p, const double *theta,
         grad[d] /= (double)count;
     }
     return loss;
+}
+
+static double logreg_eval(const struct ob_problem *p, const double *theta,
+                          double *grad, struct ob_rng *rng)
+{
+    const struct logreg_data *data = p->data;
+
+    (void)rng;
+    return logreg_loss(data, theta, grad, NULL, 0, data->set.train_rows, 1);
+}
+
+static double logreg_eval_rows(const struct ob_problem *p,
+                               const double *theta, double *grad,
+                               const size_t *rows, size_t count)
+{
+    return logreg_loss(p->data, theta, grad, rows, 0, count, 1);
+}
+
+static void logreg_evaluate_test(const struct ob_problem *p,
+                                 const double *theta, double *test_loss,
+                                 double *test_accuracy)
+{
+    const struct logreg_data *data = p->data;
+    const struct ob_dataset *set = &data->set;
+    size_t first = set->train_rows, count = set->rows - set->train_rows;
+    size_t correct = 0;
+
+    *test_loss = logreg_loss(data, theta, NULL, NULL, first, count, 0);
+    for (size_t i = first; i < set->rows; i++) {
+        double z = linear(theta, set->x + i * set->features, set->features);
+
+        correct += (z > 0.0) == (set->label[i] == 1);
+    }
+    *test_accuracy = (double)correct / (double)count;
 }
 
 /* Hessian of the full-batch loss at theta into h (m * m, m = d + 1). */
@@ -279,9 +316,8 @@ static int logreg_create(struct ob_problem *p,
     if (status != OB_OK)
         return status;
     p->dim = data->set.features + 1;
-    p->stochastic = data->batch > 0 && data->batch < data->set.train_rows;
-    p->examples_per_gradient =
-        p->stochastic ? data->batch : data->set.train_rows;
+    p->train_rows = data->set.train_rows;
+    p->batch = data->batch;
 
     /* Zeros (the start), theta, then the Newton workspace. */
     m = p->dim;
@@ -319,4 +355,6 @@ const struct ob_problem_type ob_logreg_breast_cancer = {
     .create = logreg_create,
     .destroy = logreg_destroy,
     .eval = logreg_eval,
+    .eval_rows = logreg_eval_rows,
+    .evaluate_test = logreg_evaluate_test,
 };

@@ -37,16 +37,26 @@ struct ob_run_summary {
 typedef int (*ob_run_observer)(void *context, size_t step, double loss,
                                const double *x, size_t n);
 
-/* Runs `steps` updates of opt (created for problem->dim parameters) from x0
- * (problem->start when NULL). Stochastic gradients draw from a stream seeded
- * with stream_seed. The run stops early at the first row whose loss or point
- * is not finite, or whose loss blows up; that row is still observed. On a
- * problem without a finite minimum, such a row after the target was reached
- * ends the run as an escape, not a divergence: the summary keeps the last
- * finite row.
+struct ob_run_config {
+    const double *x0;    /* start; NULL: the problem's init_start drawn from
+                          * the run's stream, or problem->start */
+    size_t steps;        /* updates */
+    size_t eval_every;   /* a row every N steps (and the last); 0 = 1 */
+    uint64_t stream_seed; /* noise, minibatch order and drawn starts */
+};
+
+/* Runs config->steps updates of opt (created for problem->dim parameters).
+ * Rows (the exact loss at the current point) come every eval_every steps
+ * and at the end; deterministic problems are evaluated at every step
+ * anyway, stochastic ones only at rows. Dataset problems with minibatches
+ * reshuffle the training rows every epoch from the run's stream. The run
+ * stops early at the first row whose loss or point is not finite, or whose
+ * loss blows up; that row is still observed. On a problem without a finite
+ * minimum, such a row after the target was reached ends the run as an
+ * escape, not a divergence: the summary keeps the last finite row.
  * Returns OB_OK (divergence is a result, not an error) or OB_ENOMEM. */
 int ob_run_execute(const struct ob_problem *problem, struct ob_optimizer *opt,
-                   const double *x0, size_t steps, uint64_t stream_seed,
+                   const struct ob_run_config *config,
                    ob_run_observer observe, void *context,
                    struct ob_run_summary *summary, struct ob_error *err);
 

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define JOURNAL_MAGIC "optbench-journal 1"
+#define JOURNAL_MAGIC "optbench-journal 2"
 
 static void write_header(FILE *out, const struct ob_suite *suite,
                          const struct ob_suite_options *options)
@@ -30,12 +30,14 @@ static void write_slot(FILE *out, const struct ob_plan *plan,
             s->summary.steps_to_target, s->loss_increases, s->log_gap_sum,
             s->best_first_half, s->best_second_half, s->wall_seconds,
             s->cpu_seconds);
-    fprintf(out, " %zu", suite->target_count);
+    fprintf(out, " %zu %zu %zu %a %a %zu", s->steps, s->eval_every, s->rows,
+            s->test_loss, s->test_accuracy, suite->target_count);
     for (size_t t = 0; t < suite->target_count; t++)
         fprintf(out, " %ld", s->target_steps[t]);
     fprintf(out, " %zu", s->trace_count);
     for (size_t i = 0; i < s->trace_count; i++)
-        fprintf(out, " %zu %a", s->trace[i].step, s->trace[i].loss);
+        fprintf(out, " %zu %a %a %a", s->trace[i].step, s->trace[i].loss,
+                s->trace[i].test_loss, s->trace[i].test_accuracy);
     fputc('\n', out);
 }
 
@@ -123,6 +125,11 @@ static int parse_slot(char *line, const struct ob_suite *suite,
     s->best_second_half = field_double(&f);
     s->wall_seconds = field_double(&f);
     s->cpu_seconds = field_double(&f);
+    s->steps = field_size(&f);
+    s->eval_every = field_size(&f);
+    s->rows = field_size(&f);
+    s->test_loss = field_double(&f);
+    s->test_accuracy = field_double(&f);
     targets = field_size(&f);
     if (f.bad || targets != suite->target_count ||
         s->problem >= suite->problem_count ||
@@ -135,7 +142,8 @@ static int parse_slot(char *line, const struct ob_suite *suite,
     for (size_t t = 0; t < targets; t++)
         s->target_steps[t] = field_long(&f);
     rows = field_size(&f);
-    if (f.bad || rows > suite->steps + 2)
+    if (f.bad || s->eval_every == 0 ||
+        rows > ob_expected_rows(s->steps, s->eval_every) + 1)
         return -1;
     s->trace = malloc(sizeof *s->trace * (rows ? rows : 1));
     if (s->trace == NULL)
@@ -144,6 +152,8 @@ static int parse_slot(char *line, const struct ob_suite *suite,
     for (size_t i = 0; i < rows; i++) {
         s->trace[i].step = field_size(&f);
         s->trace[i].loss = field_double(&f);
+        s->trace[i].test_loss = field_double(&f);
+        s->trace[i].test_accuracy = field_double(&f);
     }
     if (f.bad || strtok_r(NULL, " \n", &f.cursor) != NULL)
         return -1;

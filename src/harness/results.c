@@ -75,7 +75,8 @@ static int write_runs(const struct ob_paths *paths,
         return status;
     fputs("problem,optimizer,seed,status,reason,steps,final_loss,best_loss,"
           "minimum,final_gap,target_loss,steps_to_target,phase,settings,"
-          "grad_evals_to_target,auc_log_gap,loss_increases\n",
+          "grad_evals_to_target,auc_log_gap,loss_increases,test_loss,"
+          "test_accuracy\n",
           file.stream);
     for (size_t i = 0; i < plan->count; i++) {
         const struct ob_slot *s = &plan->slots[i];
@@ -112,9 +113,12 @@ static int write_runs(const struct ob_paths *paths,
                                      (unsigned long long)
                                          p->examples_per_gradient);
         fputc(',', out);
-        write_optional(out, s->log_gap_sum /
-                                (double)(plan->suite->steps + 1), known);
-        fprintf(out, ",%zu\n", s->loss_increases);
+        write_optional(out, ob_slot_auc(s), known);
+        fprintf(out, ",%zu,", s->loss_increases);
+        write_optional(out, s->test_loss, !isnan(s->test_loss));
+        fputc(',', out);
+        write_optional(out, s->test_accuracy, !isnan(s->test_accuracy));
+        fputc('\n', out);
     }
     return ob_atomic_commit(&file, err);
 }
@@ -163,7 +167,8 @@ static int write_traces(const struct ob_paths *paths,
 
     if (status != OB_OK)
         return status;
-    fputs("problem,optimizer,seed,step,loss,gap\n", file.stream);
+    fputs("problem,optimizer,seed,step,loss,gap,test_loss,test_accuracy\n",
+          file.stream);
     for (size_t i = tuning_end; i < plan->count; i++) {
         const struct ob_slot *s = &plan->slots[i];
         double minimum = problems[s->problem].minimum;
@@ -176,6 +181,12 @@ static int write_traces(const struct ob_paths *paths,
             fputc(',', file.stream);
             write_optional(file.stream, s->trace[k].loss - minimum,
                            !isnan(minimum));
+            fputc(',', file.stream);
+            write_optional(file.stream, s->trace[k].test_loss,
+                           !isnan(s->trace[k].test_loss));
+            fputc(',', file.stream);
+            write_optional(file.stream, s->trace[k].test_accuracy,
+                           !isnan(s->trace[k].test_accuracy));
             fputc('\n', file.stream);
         }
     }
@@ -336,7 +347,7 @@ static int write_summary(const struct ob_paths *paths,
                     continue;
                 finals[runs] = s->summary.final_loss -
                                (known ? p->minimum : 0.0);
-                areas[runs] = s->log_gap_sum / (double)(suite->steps + 1);
+                areas[runs] = ob_slot_auc(s);
                 if (s->summary.divergence != OB_DIVERGENCE_NONE) {
                     finals[runs] = INFINITY;
                     diverged++;
@@ -545,7 +556,12 @@ static int chart_problem(const struct ob_paths *paths,
     chart.log_y = known || all_positive;
     chart.y_label = known ? "loss - minimum (floored at 1e-16)" : "loss";
     chart.y_min = chart.y_max = 0.0;
-    chart.x_max = (double)suite->steps;
+    {
+        size_t steps, every;
+
+        ob_problem_budget(suite, problem, &steps, &every);
+        chart.x_max = (double)steps;
+    }
     /* Unbounded problems (saddles): show from a little past the target up
      * to the start, so runs racing to -infinity do not flatten the rest. */
     if (!chart.log_y && !isnan(problem->target) && isfinite(start_loss)) {

@@ -26,11 +26,41 @@ static uint64_t replicate_seed(const struct ob_suite *suite, int phase,
     return suite->seed + (phase == OB_PHASE_TUNE ? 1000 : 0) + replicate;
 }
 
-/* Rows kept in traces: with eval_every, every multiple of it; otherwise
+void ob_problem_budget(const struct ob_suite *suite,
+                       const struct ob_problem *problem, size_t *steps,
+                       size_t *eval_every)
+{
+    size_t per_epoch = ob_problem_steps_per_epoch(problem);
+
+    if (problem->kind != OB_PROBLEM_DATASET) {
+        *steps = suite->steps;
+        *eval_every = 1;
+        return;
+    }
+    *steps = suite->epochs > 0 ? suite->epochs * per_epoch : suite->steps;
+    *eval_every = suite->eval_every > 0 ? suite->eval_every : per_epoch;
+}
+
+size_t ob_expected_rows(size_t steps, size_t every)
+{
+    return steps / every + 1 + (steps % every != 0);
+}
+
+double ob_slot_auc(const struct ob_slot *slot)
+{
+    return slot->log_gap_sum /
+           (double)ob_expected_rows(slot->steps, slot->eval_every);
+}
+
+/* Rows kept in traces: every row of a dataset problem (one per evaluation
+ * point); for functions, with eval_every, every multiple of it, otherwise
  * every step up to 20, then about 50 per decade. The last row is always
  * kept (added after the run). */
-static int keep_trace_step(const struct ob_suite *suite, size_t step)
+static int keep_trace_step(const struct ob_suite *suite,
+                           const struct ob_problem *problem, size_t step)
 {
+    if (problem->kind == OB_PROBLEM_DATASET)
+        return 1;
     if (suite->eval_every > 0)
         return step % suite->eval_every == 0;
     if (step <= 20)
@@ -60,6 +90,8 @@ static double log_gap(double loss, double minimum)
 
 static int append_trace_row(struct ob_slot *slot, size_t step, double loss)
 {
+    struct ob_trace_row *row;
+
     if (slot->trace_count == slot->trace_capacity) {
         size_t capacity = slot->trace_capacity ? 2 * slot->trace_capacity
                                                : 128;
@@ -72,9 +104,11 @@ static int append_trace_row(struct ob_slot *slot, size_t step, double loss)
         slot->trace = rows;
         slot->trace_capacity = capacity;
     }
-    slot->trace[slot->trace_count].step = step;
-    slot->trace[slot->trace_count].loss = loss;
-    slot->trace_count++;
+    row = &slot->trace[slot->trace_count++];
+    row->step = step;
+    row->loss = loss;
+    row->test_loss = slot->test_loss;
+    row->test_accuracy = slot->test_accuracy;
     return OB_OK;
 }
 
@@ -86,8 +120,11 @@ static int observe_row(void *opaque, size_t step, double loss,
     const struct ob_suite *suite = c->suite;
     double minimum = c->problem->minimum;
 
-    (void)x;
     (void)n;
+    slot->rows++;
+    if (c->problem->kind == OB_PROBLEM_DATASET && isfinite(loss))
+        c->problem->type->evaluate_test(c->problem, x, &slot->test_loss,
+                                        &slot->test_accuracy);
     if (step > 0 && loss > c->previous_loss)
         slot->loss_increases++;
     c->previous_loss = loss;
@@ -110,7 +147,7 @@ static int observe_row(void *opaque, size_t step, double loss,
                 loss - minimum <= suite->targets[t])
                 slot->target_steps[t] = (long)step;
     }
-    if (keep_trace_step(suite, step) &&
+    if (keep_trace_step(suite, c->problem, step) &&
         append_trace_row(slot, step, loss) != OB_OK)
         return 1;
     /* Checking the flag now and then keeps the loop tight. */
@@ -126,12 +163,16 @@ static void execute_slot(const struct ob_suite *suite,
     const struct ob_suite_problem *pentry = &suite->problems[slot->problem];
     struct ob_setting settings[OB_MAX_PARAMS * 2];
     struct observer_context context = {suite, problem, slot, stop,
-                                       0.0, 0.0, suite->steps / 2};
+                                       0.0, 0.0, 0};
+    struct ob_run_config config;
     struct ob_optimizer opt;
     double wall = omp_get_wtime();
     struct timespec cpu_start, cpu_end;
 
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu_start);
+    ob_problem_budget(suite, problem, &slot->steps, &slot->eval_every);
+    context.half = slot->steps / 2;
+    slot->test_loss = slot->test_accuracy = NAN;
     slot->best_first_half = slot->best_second_half = INFINITY;
     for (size_t t = 0; t < suite->target_count; t++)
         slot->target_steps[t] = -1;
@@ -141,10 +182,13 @@ static void execute_slot(const struct ob_suite *suite,
                                        &slot->error);
     if (slot->status != OB_OK)
         return;
-    slot->status = ob_run_execute(
-        problem, &opt, pentry->start, suite->steps,
-        ob_suite_stream_seed(slot->seed, pentry->label, entry->label),
-        observe_row, &context, &slot->summary, &slot->error);
+    config.x0 = pentry->start;
+    config.steps = slot->steps;
+    config.eval_every = slot->eval_every;
+    config.stream_seed =
+        ob_suite_stream_seed(slot->seed, pentry->label, entry->label);
+    slot->status = ob_run_execute(problem, &opt, &config, observe_row,
+                                  &context, &slot->summary, &slot->error);
     ob_optimizer_destroy(&opt);
     if (slot->status == OB_OK && slot->error.status != OB_OK)
         slot->status = slot->error.status;
@@ -155,11 +199,15 @@ static void execute_slot(const struct ob_suite *suite,
         slot->trace[slot->trace_count - 1].step != slot->summary.steps_done)
         slot->status = append_trace_row(slot, slot->summary.steps_done,
                                         slot->summary.final_loss);
-    /* A diverged run makes no progress after it diverged. */
-    if (!isnan(problem->minimum))
-        slot->log_gap_sum += (double)(suite->steps -
-                                      slot->summary.steps_done) *
-                             context.start_log_gap;
+    /* A run that stopped early (diverged or escaped) makes no progress
+     * over the rows it did not reach. */
+    if (!isnan(problem->minimum)) {
+        size_t expected = ob_expected_rows(slot->steps, slot->eval_every);
+
+        if (slot->rows < expected)
+            slot->log_gap_sum +=
+                (double)(expected - slot->rows) * context.start_log_gap;
+    }
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu_end);
     slot->wall_seconds = omp_get_wtime() - wall;
     slot->cpu_seconds = (double)(cpu_end.tv_sec - cpu_start.tv_sec) +

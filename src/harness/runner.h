@@ -19,6 +19,8 @@ enum ob_phase {
 struct ob_trace_row {
     size_t step;
     double loss;
+    double test_loss;     /* dataset problems; NAN otherwise */
+    double test_accuracy; /* NAN for functions and regression */
 };
 
 /* One run of the plan and everything measured about it. */
@@ -26,10 +28,15 @@ struct ob_slot {
     int phase;
     size_t problem, optimizer, variant, replicate;
     uint64_t seed;                /* the replicate's seed number */
+    size_t steps;                 /* budget of this run's problem */
+    size_t eval_every;            /* a row every this many steps */
+    size_t rows;                  /* rows observed */
+    double test_loss;             /* at the last row (datasets), or NAN */
+    double test_accuracy;
     struct ob_run_summary summary;
     long *target_steps;           /* first row within each gap target */
     size_t loss_increases;        /* rows whose loss rose */
-    double log_gap_sum;           /* sum of log10 gap over rows 0..steps */
+    double log_gap_sum;           /* sum of log10 gap over all rows */
     double best_first_half;       /* lowest loss in rows <= steps / 2 */
     double best_second_half;      /* lowest loss after that */
     struct ob_trace_row *trace;   /* kept rows */
@@ -61,6 +68,21 @@ struct ob_paths {
 
 int ob_paths_make(struct ob_paths *paths, const char *out_dir,
                   const char *suite_name, struct ob_error *err);
+
+/* Step budget and row interval of a problem in a suite: dataset problems
+ * take `epochs` (when set) and a row per `eval_every` steps (default one
+ * epoch); functions take `steps` and a row per step. */
+void ob_problem_budget(const struct ob_suite *suite,
+                       const struct ob_problem *problem, size_t *steps,
+                       size_t *eval_every);
+
+/* Rows a run of `steps` with a row every `every` steps has: 0, every,
+ * 2 every, ... and the last step. */
+size_t ob_expected_rows(size_t steps, size_t every);
+
+/* Mean log10 gap of a finished run over its rows: its area under the
+ * log-gap curve per row. */
+double ob_slot_auc(const struct ob_slot *slot);
 
 /* "ok", "diverged" or "stalled". */
 const char *ob_slot_status(const struct ob_slot *slot);

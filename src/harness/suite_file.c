@@ -594,7 +594,7 @@ static const struct {
 } suite_counts[] = {
     {"seed", 0.0, 9007199254740992.0}, {"seeds", 1.0, 1e6},
     {"tuning_seeds", 1.0, 1e6},        {"steps", 1.0, 1e9},
-    {"eval_every", 0.0, 1e9},
+    {"eval_every", 0.0, 1e9},          {"epochs", 0.0, 1e6},
 };
 
 static int set_suite_key(struct loader *ld, const struct raw_key *rk)
@@ -619,7 +619,7 @@ static int set_suite_key(struct loader *ld, const struct raw_key *rk)
     if (i == n)
         return fail(ld, OB_EINVAL, rk->line,
                     "unknown key '%s' in [suite] (known: name, seed, seeds, "
-                    "tuning_seeds, steps, eval_every, targets)",
+                    "tuning_seeds, steps, epochs, eval_every, targets)",
                     rk->key);
     if (parse_whole(ld, rk, suite_counts[i].min, suite_counts[i].max, &value) !=
         OB_OK)
@@ -633,8 +633,10 @@ static int set_suite_key(struct loader *ld, const struct raw_key *rk)
         suite->tuning_seeds = (size_t)value;
     else if (i == 3)
         suite->steps = (size_t)value;
-    else
+    else if (i == 4)
         suite->eval_every = (size_t)value;
+    else
+        suite->epochs = (size_t)value;
     return OB_OK;
 }
 

@@ -8,7 +8,11 @@
  *   seeds = 5                  replicates of the reported runs
  *   tuning_seeds = 3           replicates of each setting of a sweep
  *   steps = 1000               updates per run
- *   eval_every = 0             trace rows every N steps; 0 = log-spaced
+ *   epochs = 0                 dataset problems: passes over the training
+ *                              rows instead of `steps` (0 = use steps)
+ *   eval_every = 0             dataset problems: an evaluation row every N
+ *                              steps (0 = one per epoch); functions: trace
+ *                              rows every N steps (0 = log-spaced)
  *   targets = 1e-1, 1e-2, ...  gaps to the minimum counted as reached
  *
  *   [optimizer LABEL]          one per optimizer entry
@@ -78,6 +82,7 @@ struct ob_suite {
     size_t seeds;
     size_t tuning_seeds;
     size_t steps;
+    size_t epochs;        /* 0: dataset problems use steps too */
     size_t eval_every;
     double *targets;      /* gap targets, decreasing */
     size_t target_count;
