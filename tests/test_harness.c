@@ -442,8 +442,9 @@ Test(suite, metrics_follow_the_run)
     targets = result_file(dir, "exact", "targets.csv");
     snprintf(line, sizeof line, "line,gd,final,1,0.10000000000000001,2,2\n");
     cr_assert_not_null(strstr(targets, line), "%s", targets);
-    cr_assert_not_null(strstr(targets, "line,gd,final,1,9.9999999999999995e-07,10,10\n"),
-                       "%s", targets);
+    cr_assert_not_null(
+        strstr(targets, "line,gd,final,1,9.9999999999999995e-07,10,10\n"),
+        "%s", targets);
     free(runs);
     free(targets);
     ob_suite_free(&suite);

@@ -409,8 +409,8 @@ static int write_manifest(const struct ob_paths *paths,
     int status;
 
     for (size_t r = 0; r < suite->seeds; r++)
-        json_object_array_add(seeds,
-                              json_object_new_int64((int64_t)(suite->seed + r)));
+        json_object_array_add(
+            seeds, json_object_new_int64((int64_t)(suite->seed + r)));
     for (size_t r = 0; r < suite->tuning_seeds; r++)
         json_object_array_add(
             tuning, json_object_new_int64((int64_t)(suite->seed + 1000 + r)));
@@ -441,10 +441,10 @@ static int write_manifest(const struct ob_paths *paths,
 
     status = open_result(&file, paths, "manifest.json", err);
     if (status == OB_OK) {
-        fputs(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
-                                                       JSON_C_TO_STRING_SPACED |
-                                                       JSON_C_TO_STRING_NOSLASHESCAPE),
-              file.stream);
+        int flags = JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+                    JSON_C_TO_STRING_NOSLASHESCAPE;
+
+        fputs(json_object_to_json_string_ext(root, flags), file.stream);
         fputc('\n', file.stream);
         status = ob_atomic_commit(&file, err);
     }
