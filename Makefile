@@ -1,5 +1,6 @@
 # Front door: `make` builds, `make run` runs the default suite, `make test`
-# runs the tests, `make bench` runs the harness benchmark (a few minutes).
+# runs the tests and the regression gate, `make bench` runs the harness
+# benchmark (a few minutes), `make baseline` refreshes the gate's baseline.
 # `run`, `test` and `bench` first install what is missing (Debian packages,
 # with apt-get; as root or through sudo).
 
@@ -11,7 +12,13 @@ PACKAGES := gcc libc6-dev make meson ninja-build pkg-config \
             libcriterion-dev gnuplot-nox libinih-dev nettle-dev \
             libjson-c-dev zlib1g-dev
 
-.PHONY: all build run test bench deps clean
+.PHONY: all build run test bench deps clean gate baseline
+
+# The regression gate: the quick suite must reproduce these files byte for
+# byte (timings.csv and manifest.json aside; see README, "Comparing runs").
+BASELINE_DIR   := results/baseline/quick
+BASELINE_FILES := runs.csv targets.csv traces.csv summary.csv manifest.json
+GATE_DIR       := $(BUILD_DIR)/gate
 
 all: build
 
@@ -61,7 +68,41 @@ test: deps
 	        if ($$i ~ /Passing:/) { split($$i, a, ":"); pass += a[2] } \
 	        if ($$i ~ /Failing:|Crashing:/) { split($$i, a, ":"); fail += a[2] } } } \
 	      END { printf "criterion: %d passed, %d failed\n", pass, fail }'; \
+	$(MAKE) --no-print-directory gate || status=1; \
 	exit $$status
+
+# Runs the quick suite and compares it with the baseline (--exact); on a
+# difference, lists the cells that moved and fails.
+gate: build
+	@rm -rf $(GATE_DIR)
+	@$(OPTBENCH) run quick --out $(GATE_DIR) --no-charts --no-progress \
+	    2>$(GATE_DIR).log || { cat $(GATE_DIR).log >&2; exit 1; }
+	@if $(OPTBENCH) compare $(BASELINE_DIR) $(GATE_DIR)/results/quick \
+	        --exact --no-charts >$(GATE_DIR)/compare.txt 2>$(GATE_DIR).log; \
+	then \
+	    echo "gate: the quick suite reproduces $(BASELINE_DIR)"; \
+	else \
+	    echo "gate: the quick suite moved from $(BASELINE_DIR):" >&2; \
+	    sed 's/^optbench: /  /' $(GATE_DIR).log >&2; \
+	    grep -v ' same$$' $(GATE_DIR)/compare.txt | sed 's/^/  /' >&2; \
+	    echo "gate: details in $(GATE_DIR)/results/quick/compare.md;" \
+	        "if the change is intended, run 'make baseline' and commit" \
+	        "$(BASELINE_DIR)" >&2; \
+	    exit 1; \
+	fi
+
+# Reruns the quick suite into results/baseline/quick, on purpose: review
+# with git diff and commit it with the change that moved the results.
+baseline: build
+	@rm -rf $(BUILD_DIR)/baseline-run
+	$(OPTBENCH) run quick --out $(BUILD_DIR)/baseline-run --no-charts \
+	    --no-progress
+	@mkdir -p $(BASELINE_DIR)
+	@for file in $(BASELINE_FILES); do \
+	    cp $(BUILD_DIR)/baseline-run/results/quick/$$file \
+	        $(BASELINE_DIR)/$$file || exit 1; \
+	done
+	@echo "wrote $(BASELINE_DIR): review with git diff, then commit it"
 
 clean:
 	rm -rf $(BUILD_DIR)

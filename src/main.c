@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "harness/compare.h"
 #include "harness/harness.h"
 #include "util/log.h"
 
@@ -30,6 +31,7 @@ static const char usage_text[] =
     "  run     run a suite (default: 'default'): CSVs under results/,\n"
     "          charts under plots/\n"
     "  list    show every optimizer and problem with their parameters\n"
+    "  compare compare two results folders of one suite, cell by cell\n"
     "\n"
     "optbench COMMAND --help shows the options of a command.\n";
 
@@ -572,6 +574,193 @@ static int command_run(int argc, char **argv)
     return EXIT_OK;
 }
 
+static const char compare_usage[] =
+    "usage: optbench compare BASELINE NEW [--alpha A] [--rtol R] [--exact]\n"
+    "                        [--out DIR] [--no-charts]\n"
+    "\n"
+    "Compares two results folders of one suite (such as results/quick) per\n"
+    "(problem, optimizer): median final gap, success and divergence rates,\n"
+    "Mann-Whitney and Fisher tests over seeds, Holm-corrected. Prints a\n"
+    "table and writes DIR/compare.csv, DIR/compare.md and, with gnuplot,\n"
+    "DIR/compare-plots/ for the cells that changed (DIR defaults to NEW).\n"
+    "  --alpha A    family-wise significance level (default 0.05)\n"
+    "  --rtol R     medians within R relative are equal (default 1e-9)\n"
+    "  --exact      also require byte-identical runs, targets, traces and\n"
+    "               summary CSVs\n"
+    "Exit status: 0 nothing got worse, 1 something did (or --exact found a\n"
+    "difference), 2 bad input.\n";
+
+/* Parses a finite number; the whole text must be one. */
+static int parse_real(const char *text, double *out)
+{
+    char *end;
+
+    errno = 0;
+    *out = strtod(text, &end);
+    return *text == '\0' || *end != '\0' || errno == ERANGE ||
+                   !isfinite(*out)
+               ? -1
+               : 0;
+}
+
+/* One stderr line per optimizer that got worse, naming its problems. */
+static void log_worse(const struct ob_comparison *c)
+{
+    for (size_t i = 0; i < c->cell_count; i++) {
+        const char *optimizer = c->cells[i].optimizer;
+        char line[1024];
+        size_t length = 0;
+        int seen = 0;
+
+        if (c->cells[i].verdict != OB_VERDICT_WORSE)
+            continue;
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = c->cells[j].verdict == OB_VERDICT_WORSE &&
+                   strcmp(c->cells[j].optimizer, optimizer) == 0;
+        if (seen)
+            continue;
+        line[0] = '\0';
+        for (size_t j = i; j < c->cell_count && length < sizeof line; j++)
+            if (c->cells[j].verdict == OB_VERDICT_WORSE &&
+                strcmp(c->cells[j].optimizer, optimizer) == 0) {
+                int written = snprintf(line + length, sizeof line - length,
+                                       "%s%s", length ? ", " : "",
+                                       c->cells[j].problem);
+
+                if (written < 0)
+                    break;
+                length += (size_t)written;
+            }
+        ob_log(OB_LOG_ERROR, "worse: %s on %s", optimizer, line);
+    }
+}
+
+/* After a failed --exact check: every cell whose rows moved. */
+static void log_moved(const struct ob_comparison *c)
+{
+    static const char *const files[] = {"runs", "targets", "traces",
+                                        "summary"};
+
+    for (size_t i = 0; i < c->cell_count; i++) {
+        const struct ob_compare_cell *cell = &c->cells[i];
+        char where[64] = "";
+
+        if (cell->moved == 0)
+            continue;
+        for (int f = 0; f < 4; f++)
+            if (cell->moved & (1u << f))
+                snprintf(where + strlen(where), sizeof where - strlen(where),
+                         "%s%s", where[0] ? ", " : "", files[f]);
+        ob_log(OB_LOG_ERROR, "moved: %s/%s (%s): median gap %.6g -> %.6g, "
+               "verdict %s", cell->problem, cell->optimizer, where,
+               cell->gap.was, cell->gap.now, ob_verdict_name(cell->verdict));
+    }
+}
+
+static int command_compare(int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"alpha", required_argument, NULL, 'a'},
+        {"rtol", required_argument, NULL, 'r'},
+        {"exact", no_argument, NULL, 'e'},
+        {"out", required_argument, NULL, 'o'},
+        {"no-charts", no_argument, NULL, 'n'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    struct ob_compare_options compare_options = {0.05, 1e-9, 0, 1};
+    struct ob_comparison comparison;
+    const char *base_dir, *new_dir, *out_dir = NULL;
+    struct ob_error err;
+    int c, status, exit_code = EXIT_OK;
+
+    ob_error_clear(&err);
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+        switch (c) {
+        case 'a':
+            if (parse_real(optarg, &compare_options.alpha) != 0 ||
+                !(compare_options.alpha > 0.0 && compare_options.alpha < 1.0))
+                return usage_error(compare_usage, "--alpha '%s' is not a "
+                                   "number in (0, 1)", optarg);
+            break;
+        case 'r':
+            if (parse_real(optarg, &compare_options.rtol) != 0 ||
+                compare_options.rtol < 0.0)
+                return usage_error(compare_usage, "--rtol '%s' is not a "
+                                   "number >= 0", optarg);
+            break;
+        case 'e':
+            compare_options.exact = 1;
+            break;
+        case 'o':
+            if (*optarg == '\0')
+                return usage_error(compare_usage, "--out needs a folder "
+                                   "name%s", "");
+            out_dir = optarg;
+            break;
+        case 'n':
+            compare_options.charts = 0;
+            break;
+        case 'h':
+            fputs(compare_usage, stdout);
+            return EXIT_OK;
+        case ':':
+            return usage_error(compare_usage, "option %s needs a value",
+                               argv[optind - 1]);
+        default:
+            return usage_error(compare_usage, "unknown option '%s'",
+                               argv[optind - 1]);
+        }
+    }
+    if (argc - optind != 2)
+        return usage_error(compare_usage, "compare needs BASELINE and NEW "
+                           "folders%s", "");
+    base_dir = argv[optind];
+    new_dir = argv[optind + 1];
+    if (out_dir == NULL)
+        out_dir = new_dir;
+    if (compare_options.charts && !ob_program_available("gnuplot"))
+        compare_options.charts = 0;
+
+    status = ob_compare_load(&comparison, base_dir, new_dir,
+                             &compare_options, &err);
+    if (status != OB_OK) {
+        ob_log(OB_LOG_ERROR, "%s", err.message);
+        return status == OB_ENOMEM ? EXIT_RUN_FAILED : EXIT_USAGE;
+    }
+    ob_compare_print_table(&comparison, stdout);
+    status = ob_compare_write(&comparison, out_dir, &err);
+    if (status != OB_OK) {
+        ob_log(OB_LOG_ERROR, "%s", err.message);
+        exit_code = EXIT_RUN_FAILED;
+    }
+
+    if (compare_options.exact && !comparison.identical) {
+        ob_log(OB_LOG_ERROR, "%s", comparison.difference);
+        log_moved(&comparison);
+        exit_code = EXIT_RUN_FAILED;
+    }
+    log_worse(&comparison);
+    if (comparison.worse > 0)
+        exit_code = EXIT_RUN_FAILED;
+    ob_log(OB_LOG_INFO, "suite %s: %zu worse, %zu better, %zu same, %zu "
+           "missing (%zu tests, Holm at alpha %g)%s; wrote %s/compare.csv "
+           "and compare.md", comparison.suite, comparison.worse,
+           comparison.better, comparison.same, comparison.missing,
+           comparison.tests, compare_options.alpha,
+           compare_options.exact && comparison.identical
+               ? "; result files identical"
+               : "",
+           out_dir);
+    if (compare_options.charts && comparison.same < comparison.cell_count)
+        ob_log(OB_LOG_INFO, "drew charts of the changed cells in "
+               "%s/compare-plots", out_dir);
+    ob_compare_free(&comparison);
+    return exit_code;
+}
+
 static int dispatch(int argc, char **argv);
 
 int main(int argc, char **argv)
@@ -604,6 +793,8 @@ static int dispatch(int argc, char **argv)
         return command_run(argc - 1, argv + 1);
     if (strcmp(argv[1], "list") == 0)
         return command_list(argc - 1, argv + 1);
+    if (strcmp(argv[1], "compare") == 0)
+        return command_compare(argc - 1, argv + 1);
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
         strcmp(argv[1], "help") == 0) {
         fputs(usage_text, stdout);
