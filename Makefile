@@ -10,7 +10,7 @@ OPTBENCH  := $(BUILD_DIR)/optbench
 # Everything the build, the tests and the charts need.
 PACKAGES := gcc libc6-dev make meson ninja-build pkg-config \
             libcriterion-dev gnuplot-nox libinih-dev nettle-dev \
-            libjson-c-dev zlib1g-dev
+            libjson-c-dev zlib1g-dev libopenblas-dev dataset-fashion-mnist
 
 .PHONY: all build run test bench deps clean gate baseline
 

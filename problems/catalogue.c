@@ -30,6 +30,14 @@ extern const struct ob_problem_type ob_saddle_to_minima;
 extern const struct ob_problem_type ob_saddle_nd;
 extern const struct ob_problem_type ob_plateau;
 extern const struct ob_problem_type ob_analytic_cliff;
+extern const struct ob_problem_type ob_softmax_iris;
+extern const struct ob_problem_type ob_softmax_wine;
+extern const struct ob_problem_type ob_softmax_digits;
+extern const struct ob_problem_type ob_softmax_fashion_mnist;
+extern const struct ob_problem_type ob_mlp_moons;
+extern const struct ob_problem_type ob_mlp_spirals;
+extern const struct ob_problem_type ob_mlp_digits;
+extern const struct ob_problem_type ob_mlp_fashion_mnist;
 
 const struct ob_problem_type *const ob_problem_types[] = {
     &ob_rosenbrock, &ob_beale,        &ob_quadratic,
@@ -54,6 +62,15 @@ const struct ob_problem_type *const ob_problem_types[] = {
     &ob_saddle_nd,
     &ob_plateau,
     &ob_analytic_cliff,
+    /* dense classifiers on data sets (models/dense.h) */
+    &ob_softmax_iris,
+    &ob_softmax_wine,
+    &ob_softmax_digits,
+    &ob_softmax_fashion_mnist,
+    &ob_mlp_moons,
+    &ob_mlp_spirals,
+    &ob_mlp_digits,
+    &ob_mlp_fashion_mnist,
 };
 const size_t ob_problem_type_count =
     sizeof ob_problem_types / sizeof ob_problem_types[0];

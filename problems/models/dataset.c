@@ -3,10 +3,13 @@
 #include "dataset.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <zlib.h>
 
 /* Upper bounds that keep the allocation sizes far from overflow. */
 #define DATASET_MAX_ROWS   10000000
@@ -248,6 +251,143 @@ int ob_dataset_load_named(struct ob_dataset *ds, const char *name,
                          name);
     }
     return ob_dataset_load(ds, path, err);
+}
+
+/* Reads the next line of a gzip stream into r->line, growing it as needed,
+ * without its line ending. Returns 1 for a line, 0 at the end, or an error
+ * status with err set. */
+static int gz_reader_next(struct reader *r, gzFile file, struct ob_error *err)
+{
+    size_t length = 0;
+    int code;
+    const char *reason;
+
+    for (;;) {
+        if (r->capacity - length < 2) {
+            size_t capacity = r->capacity < 256 ? 256 : 2 * r->capacity;
+            char *line =
+                capacity <= INT_MAX ? realloc(r->line, capacity) : NULL;
+
+            if (line == NULL)
+                return ob_errorf(err, OB_ENOMEM, "out of memory");
+            r->line = line;
+            r->capacity = capacity;
+        }
+        if (gzgets(file, r->line + length, (int)(r->capacity - length)) == NULL)
+            break;
+        length += strlen(r->line + length);
+        /* A line ends at its newline, or at the end of the stream when
+         * gzgets stopped before filling the buffer. */
+        if ((length > 0 && r->line[length - 1] == '\n') ||
+            length + 1 < r->capacity)
+            break;
+    }
+
+    reason = gzerror(file, &code);
+    if (code == Z_ERRNO) {
+        char text[128];
+
+        if (strerror_r(errno, text, sizeof text) != 0)
+            snprintf(text, sizeof text, "error %d", errno);
+        return ob_errorf(err, OB_EIO, "cannot read %s: %s", r->path, text);
+    }
+    if (code != Z_OK)
+        return ob_errorf(err, OB_EDATA, "%s: gzip stream: %s", r->path, reason);
+    if (length == 0)
+        return 0;
+    r->number++;
+    while (length > 0 &&
+           (r->line[length - 1] == '\n' || r->line[length - 1] == '\r'))
+        r->line[--length] = '\0';
+    return 1;
+}
+
+/* Makes room for row `row` in ds->x and ds->label, doubling ds->rows (the
+ * capacity while reading). */
+static int grow_rows(struct ob_dataset *ds, size_t row, const char *path,
+                     struct ob_error *err)
+{
+    size_t capacity = ds->rows < 64 ? 64 : 2 * ds->rows;
+    double *x;
+    size_t *label;
+
+    if (row < ds->rows)
+        return OB_OK;
+    if (row >= DATASET_MAX_ROWS ||
+        (row + 1) * ds->features > DATASET_MAX_VALUES)
+        return ob_errorf(err, OB_EDATA, "%s: more than %zu rows", path, row);
+    if (capacity > DATASET_MAX_ROWS)
+        capacity = DATASET_MAX_ROWS;
+    if (capacity * ds->features > DATASET_MAX_VALUES)
+        capacity = DATASET_MAX_VALUES / ds->features;
+    x = realloc(ds->x, sizeof(double) * capacity * ds->features);
+    if (x == NULL)
+        return ob_errorf(err, OB_ENOMEM, "out of memory");
+    ds->x = x;
+    label = realloc(ds->label, sizeof(size_t) * capacity);
+    if (label == NULL)
+        return ob_errorf(err, OB_ENOMEM, "out of memory");
+    ds->label = label;
+    ds->rows = capacity;
+    return OB_OK;
+}
+
+static int read_gz_file(struct reader *r, gzFile file, struct ob_dataset *ds,
+                        struct ob_error *err)
+{
+    size_t row = 0;
+    int status;
+
+    while ((status = gz_reader_next(r, file, err)) == 1) {
+        status = grow_rows(ds, row, r->path, err);
+        if (status == OB_OK)
+            status = read_row(r, ds, row, err);
+        if (status != OB_OK)
+            return status;
+        row++;
+    }
+    if (status < 0)
+        return status;
+    if (row == 0)
+        return ob_errorf(err, OB_EDATA, "%s: no data lines", r->path);
+    ds->rows = row;
+    ds->train_rows = row;
+    return OB_OK;
+}
+
+int ob_dataset_load_gz(struct ob_dataset *ds, const char *path, size_t features,
+                       size_t classes, struct ob_error *err)
+{
+    struct reader r = {path, NULL, NULL, 0, 0};
+    gzFile file;
+    int status;
+
+    memset(ds, 0, sizeof *ds);
+    if (features == 0 || features > DATASET_MAX_VALUES || classes < 2)
+        return ob_errorf(err, OB_EINVAL,
+                         "%s: %zu features and %zu classes: need at least 1 "
+                         "feature and 2 classes",
+                         path, features, classes);
+    errno = 0;
+    file = gzopen(path, "rb");
+    if (file == NULL) {
+        char reason[128];
+        int code = errno;
+
+        if (code == 0)
+            return ob_errorf(err, OB_ENOMEM, "out of memory");
+        if (strerror_r(code, reason, sizeof reason) != 0)
+            snprintf(reason, sizeof reason, "error %d", code);
+        return ob_errorf(err, OB_EIO, "cannot open %s: %s", path, reason);
+    }
+    ds->features = features;
+    ds->classes = classes;
+    status = read_gz_file(&r, file, ds, err);
+    free(r.line);
+    gzclose(file);
+    if (status != OB_OK)
+        ob_dataset_free(ds);
+    return status;
 }
 
 int ob_dataset_split(struct ob_dataset *ds, struct ob_error *err)

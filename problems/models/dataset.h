@@ -34,6 +34,18 @@ int ob_dataset_load(struct ob_dataset *ds, const char *path,
 int ob_dataset_load_named(struct ob_dataset *ds, const char *name,
                           struct ob_error *err);
 
+/* Reads a gzip-compressed CSV file without a header, such as
+ * problems/data/digits.csv.gz: every line holds `features` finite numbers
+ * then an integer label in [0, classes). Rows stay in file order,
+ * train_rows = rows (no split yet) and class_names is NULL. On success ds
+ * owns its arrays (free with ob_dataset_free). On failure ds is left empty
+ * and: OB_EIO "cannot open PATH: reason" (or "cannot read"); OB_EDATA
+ * "PATH:LINE: what is wrong" for a malformed line or a label out of range,
+ * "PATH: no data lines", "PATH: gzip stream: reason" for a corrupt or cut
+ * stream; OB_EINVAL when features is 0 or classes < 2; OB_ENOMEM. */
+int ob_dataset_load_gz(struct ob_dataset *ds, const char *path, size_t features,
+                       size_t classes, struct ob_error *err);
+
 /* Fixed split: the rows whose index in the file is 4 modulo 5 (the fifth,
  * tenth, ... rows) form the test set and move to the end, in file order;
  * the others stay in front, in file order, as the training set. Sets
