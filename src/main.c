@@ -170,7 +170,8 @@ static int command_trace(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    struct ob_setting params[MAX_CLI_SETTINGS], problem_params[MAX_CLI_SETTINGS];
+    struct ob_setting params[MAX_CLI_SETTINGS];
+    struct ob_setting problem_params[MAX_CLI_SETTINGS];
     size_t param_count = 0, problem_param_count = 0;
     const char *optimizer_name = NULL, *problem_name = NULL, *x0_text = NULL;
     unsigned long long steps = 100, seed = 1, epochs = 0, eval_every = 0;

@@ -352,12 +352,12 @@ Test(run, interrupt_then_resume_gives_the_uninterrupted_files,
 
     make_temp_dir(whole, sizeof whole);
     make_temp_dir(parts, sizeof parts);
-    r = run_cli(ARGS("run", "datasets", "--out", whole, "--no-charts",
+    r = run_cli(ARGS("run", "noise", "--out", whole, "--no-charts",
                      "--jobs", "2"), NULL);
     cr_assert_eq(r.exit_code, 0, "stderr: %s", r.err);
     free_result(&r);
 
-    child = start_cli(ARGS("run", "datasets", "--out", parts, "--no-charts",
+    child = start_cli(ARGS("run", "noise", "--out", parts, "--no-charts",
                            "--jobs", "2"));
     nanosleep(&(struct timespec){0, 700000000L}, NULL);
     kill(child, SIGINT);
@@ -365,12 +365,12 @@ Test(run, interrupt_then_resume_gives_the_uninterrupted_files,
     cr_assert(WIFEXITED(status));
     cr_assert_eq(WEXITSTATUS(status), 130,
                  "the suite should still be running after 0.7 s");
-    snprintf(path, sizeof path, "%s/results/datasets/journal.partial", parts);
+    snprintf(path, sizeof path, "%s/results/noise/journal.partial", parts);
     cr_assert_eq(stat(path, &info), 0, "no journal after the interrupt");
-    snprintf(path, sizeof path, "%s/results/datasets/runs.csv", parts);
+    snprintf(path, sizeof path, "%s/results/noise/runs.csv", parts);
     cr_assert_neq(stat(path, &info), 0, "runs.csv written when interrupted");
 
-    r = run_cli(ARGS("run", "datasets", "--out", parts, "--no-charts",
+    r = run_cli(ARGS("run", "noise", "--out", parts, "--no-charts",
                      "--resume"), NULL);
     cr_assert_eq(r.exit_code, 0, "stderr: %s", r.err);
     assert_mentions(&r, "resumed");
@@ -378,10 +378,10 @@ Test(run, interrupt_then_resume_gives_the_uninterrupted_files,
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         char *a, *b;
 
-        snprintf(path, sizeof path, "%s/results/datasets/%s", whole,
+        snprintf(path, sizeof path, "%s/results/noise/%s", whole,
                  files[i]);
         a = read_whole_file(path);
-        snprintf(path, sizeof path, "%s/results/datasets/%s", parts,
+        snprintf(path, sizeof path, "%s/results/noise/%s", parts,
                  files[i]);
         b = read_whole_file(path);
         cr_assert_not_null(a);

@@ -559,7 +559,7 @@ static int chart_problem(const struct ob_paths *paths,
     {
         size_t steps, every;
 
-        ob_problem_budget(suite, problem, &steps, &every);
+        ob_problem_budget(suite, q, problem, &steps, &every);
         chart.x_max = (double)steps;
     }
     /* Unbounded problems (saddles): show from a little past the target up

@@ -26,18 +26,22 @@ static uint64_t replicate_seed(const struct ob_suite *suite, int phase,
     return suite->seed + (phase == OB_PHASE_TUNE ? 1000 : 0) + replicate;
 }
 
-void ob_problem_budget(const struct ob_suite *suite,
+void ob_problem_budget(const struct ob_suite *suite, size_t q,
                        const struct ob_problem *problem, size_t *steps,
                        size_t *eval_every)
 {
+    const struct ob_suite_problem *entry = &suite->problems[q];
     size_t per_epoch = ob_problem_steps_per_epoch(problem);
+    size_t epochs = entry->epochs > 0 ? entry->epochs : suite->epochs;
 
+    *steps = entry->steps > 0 ? entry->steps : suite->steps;
     if (problem->kind != OB_PROBLEM_DATASET) {
-        *steps = suite->steps;
         *eval_every = 1;
         return;
     }
-    *steps = suite->epochs > 0 ? suite->epochs * per_epoch : suite->steps;
+    /* A problem's own steps win over the suite's epochs. */
+    if (epochs > 0 && entry->steps == 0)
+        *steps = epochs * per_epoch;
     *eval_every = suite->eval_every > 0 ? suite->eval_every : per_epoch;
 }
 
@@ -170,7 +174,8 @@ static void execute_slot(const struct ob_suite *suite,
     struct timespec cpu_start, cpu_end;
 
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu_start);
-    ob_problem_budget(suite, problem, &slot->steps, &slot->eval_every);
+    ob_problem_budget(suite, slot->problem, problem, &slot->steps,
+                      &slot->eval_every);
     context.half = slot->steps / 2;
     slot->test_loss = slot->test_accuracy = NAN;
     slot->best_first_half = slot->best_second_half = INFINITY;

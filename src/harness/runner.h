@@ -69,10 +69,11 @@ struct ob_paths {
 int ob_paths_make(struct ob_paths *paths, const char *out_dir,
                   const char *suite_name, struct ob_error *err);
 
-/* Step budget and row interval of a problem in a suite: dataset problems
- * take `epochs` (when set) and a row per `eval_every` steps (default one
- * epoch); functions take `steps` and a row per step. */
-void ob_problem_budget(const struct ob_suite *suite,
+/* Step budget and row interval of problem entry q of a suite: the entry's
+ * own steps or epochs, else the suite's; dataset problems take epochs (when
+ * set) and a row per `eval_every` steps (default one epoch); functions take
+ * steps and a row per step. */
+void ob_problem_budget(const struct ob_suite *suite, size_t q,
                        const struct ob_problem *problem, size_t *steps,
                        size_t *eval_every);
 

@@ -714,7 +714,7 @@ static int finish_optimizer(struct loader *ld)
 static int finish_problem(struct loader *ld)
 {
     struct ob_suite *suite = ld->suite;
-    const struct raw_key *type_key, *start_key;
+    const struct raw_key *type_key, *start_key, *steps_key, *epochs_key;
     struct ob_suite_problem *entry, *grown;
     struct ob_suite_optimizer view = {0};
     struct checker c = {check_problem, NULL, NULL, 0};
@@ -751,6 +751,23 @@ static int finish_problem(struct loader *ld)
     if (start_key != NULL && parse_numbers(ld, start_key, &entry->start,
                                            &entry->start_count) != OB_OK)
         return ld->status;
+    /* A problem may set its own budget, overriding the suite's. */
+    steps_key = find_key(ld, "steps");
+    epochs_key = find_key(ld, "epochs");
+    if (steps_key != NULL) {
+        double value;
+
+        if (parse_whole(ld, steps_key, 1.0, 1e9, &value) != OB_OK)
+            return ld->status;
+        entry->steps = (size_t)value;
+    }
+    if (epochs_key != NULL) {
+        double value;
+
+        if (parse_whole(ld, epochs_key, 1.0, 1e6, &value) != OB_OK)
+            return ld->status;
+        entry->epochs = (size_t)value;
+    }
 
     /* Problem parameters are never swept: each is one value as written,
      * checked like an optimizer's so errors name the right line. The key
@@ -767,7 +784,8 @@ static int finish_problem(struct loader *ld)
         struct raw_key *rk = &ld->keys[k];
         struct ob_suite_param *param = &view.params[view.param_count];
 
-        if (rk == type_key || rk == start_key)
+        if (rk == type_key || rk == start_key || rk == steps_key ||
+            rk == epochs_key)
             continue;
         param->key = rk->key;
         param->values = &rk->value;
@@ -784,7 +802,8 @@ static int finish_problem(struct loader *ld)
         struct raw_key *rk = &ld->keys[k];
         struct ob_setting *setting = &entry->settings[entry->setting_count];
 
-        if (rk == type_key || rk == start_key)
+        if (rk == type_key || rk == start_key || rk == steps_key ||
+            rk == epochs_key)
             continue;
         setting->key = rk->key;
         setting->value = rk->value;

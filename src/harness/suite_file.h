@@ -24,6 +24,8 @@
  *   type = quadratic           a problem type
  *   h = 1,10,100,1000          problem parameters (never swept)
  *   start = 1,1,1,1            optional start (default: the problem's)
+ *   steps = 500                optional budget of this problem, overriding
+ *   epochs = 5                 the suite's steps / epochs
  *
  * seed is a whole number in [0, 2^53]; seeds and tuning_seeds in
  * [1, 10^6]; steps in [1, 10^9]; eval_every in [0, 10^9]; targets are
@@ -71,6 +73,8 @@ struct ob_suite_problem {
     size_t setting_count;
     double *start;               /* NULL: the problem's default start */
     size_t start_count;
+    size_t steps;                /* 0: the suite's */
+    size_t epochs;               /* 0: the suite's */
     int line;
 };
 
