@@ -38,6 +38,7 @@ extern const struct ob_problem_type ob_mlp_moons;
 extern const struct ob_problem_type ob_mlp_spirals;
 extern const struct ob_problem_type ob_mlp_digits;
 extern const struct ob_problem_type ob_mlp_fashion_mnist;
+extern const struct ob_problem_type ob_sparse_logreg;
 
 const struct ob_problem_type *const ob_problem_types[] = {
     &ob_rosenbrock, &ob_beale,        &ob_quadratic,
@@ -71,6 +72,7 @@ const struct ob_problem_type *const ob_problem_types[] = {
     &ob_mlp_spirals,
     &ob_mlp_digits,
     &ob_mlp_fashion_mnist,
+    &ob_sparse_logreg,
 };
 const size_t ob_problem_type_count =
     sizeof ob_problem_types / sizeof ob_problem_types[0];

@@ -1443,3 +1443,307 @@ Test(errors, bad_test_function_settings_are_named)
     create_fails("analytic-cliff", "steepness", "2e6", &err);
     assert_mentions(err.message, "steepness=2e+06");
 }
+
+/* ---- sparse-logreg: the generated Zipf bag of words ---- */
+
+/* Occurrences of each word over the corpus, read off the gradient: at zero
+ * weights and bias b the gradient of weight k is (1/n) sum_i (sigmoid(b) -
+ * y_i) c_ik, so the gradients at b = 40 and b = -40 differ by (1/n)
+ * sum_i c_ik, up to sigmoid(-40) = 4e-18 relative. */
+static void sparse_word_counts(const struct ob_problem *p, size_t docs,
+                               double *counts)
+{
+    size_t words = p->dim - 1;
+    double *x = new_vector(p->dim), *up = new_vector(p->dim);
+    double *down = new_vector(p->dim);
+
+    x[words] = 40.0;
+    ob_problem_eval(p, x, up, NULL);
+    x[words] = -40.0;
+    ob_problem_eval(p, x, down, NULL);
+    for (size_t k = 0; k < words; k++) {
+        counts[k] = (double)docs * (up[k] - down[k]);
+        cr_assert(fabs(counts[k] - round(counts[k])) < 1e-9,
+                  "word %zu: count %.17g is not whole", k, counts[k]);
+        counts[k] = round(counts[k]);
+    }
+    free(x);
+    free(up);
+    free(down);
+}
+
+static int compare_decreasing(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+
+    return (x < y) - (x > y);
+}
+
+/* The k-th most frequent word's count against the most frequent one's:
+ * c_1 / c_k = k^s up to sampling error. Counts are about Poisson, so
+ * log(c_1 / c_k) has a standard error of sqrt(1/c_1 + 1/c_k); the bound is
+ * four of those (from 0.09 at k = 2 to 0.6 at k = 50 on the default data). */
+static void check_zipf_ratios(const struct ob_setting *settings, size_t count,
+                              size_t docs, double s)
+{
+    static const size_t ranks[] = {2, 3, 5, 10, 20, 50};
+    struct ob_problem p;
+    double *counts;
+
+    create(&p, "sparse-logreg", settings, count);
+    counts = new_vector(p.dim - 1);
+    sparse_word_counts(&p, docs, counts);
+    qsort(counts, p.dim - 1, sizeof(double), compare_decreasing);
+    for (size_t r = 0; r < sizeof ranks / sizeof ranks[0]; r++) {
+        size_t k = ranks[r];
+        double observed = log(counts[0] / counts[k - 1]);
+        double error = sqrt(1.0 / counts[0] + 1.0 / counts[k - 1]);
+
+        cr_expect(fabs(observed - s * log((double)k)) <= 4.0 * error,
+                  "zipf %g: c_1 / c_%zu = %g, k^s = %g (bound %g in logs)", s,
+                  k, exp(observed), pow((double)k, s), 4.0 * error);
+    }
+    free(counts);
+    ob_problem_destroy(&p);
+}
+
+Test(sparse_logreg, word_frequencies_follow_the_zipf_law)
+{
+    static const struct ob_setting steep[] = {{"zipf", "2"}, {"docs", "500"}};
+    struct ob_problem p;
+    double counts[1000], grad[1001], zeros[1001] = {0};
+    double total = 0.0, past_100 = 0.0;
+    size_t unused = 0;
+
+    check_zipf_ratios(NULL, 0, 2000, 1.1);
+    check_zipf_ratios(steep, 2, 500, 2.0);
+
+    /* The header's figures for the default data: 20 draws per document,
+     * 23% of them past rank 100, 7 words never drawn (and weight 0 at the
+     * minimiser), 48% of labels 1 (the bias gradient at zero is 1/2 minus
+     * the share of ones). */
+    create(&p, "sparse-logreg", NULL, 0);
+    sparse_word_counts(&p, 2000, counts);
+    for (size_t k = 0; k < 1000; k++) {
+        total += counts[k];
+        if (k >= 100)
+            past_100 += counts[k];
+        if (counts[k] == 0.0) {
+            unused++;
+            cr_expect_eq(p.minimizer[k], 0.0, "unused word %zu", k);
+        }
+    }
+    cr_expect_eq(total, 40000.0);
+    cr_expect(fabs(past_100 / total - 0.23) < 0.005, "past rank 100: %g",
+              past_100 / total);
+    cr_expect_eq(unused, 7);
+    ob_problem_eval(&p, zeros, grad, NULL);
+    cr_expect(fabs(0.5 - grad[1000] - 0.48) < 0.005, "share of ones %g",
+              0.5 - grad[1000]);
+    ob_problem_destroy(&p);
+}
+
+/* Loss and gradient bytes of two instances at one point. */
+static int sparse_instances_agree(const struct ob_problem *a,
+                                  const struct ob_problem *b)
+{
+    double *x = new_vector(a->dim), *ga = new_vector(a->dim);
+    double *gb = new_vector(a->dim);
+    double la, lb;
+    int agree;
+
+    for (size_t i = 0; i < a->dim; i++)
+        x[i] = 0.1 * (double)(i % 5) - 0.2;
+    la = ob_problem_eval(a, x, ga, NULL);
+    lb = ob_problem_eval(b, x, gb, NULL);
+    agree = memcmp(&la, &lb, sizeof la) == 0 &&
+            memcmp(ga, gb, sizeof(double) * a->dim) == 0 &&
+            memcmp(&a->minimum, &b->minimum, sizeof a->minimum) == 0 &&
+            memcmp(a->minimizer, b->minimizer, sizeof(double) * a->dim) == 0;
+    free(x);
+    free(ga);
+    free(gb);
+    return agree;
+}
+
+Test(sparse_logreg, data_depend_only_on_data_seed)
+{
+    static const struct ob_setting one = {"data_seed", "1"};
+    static const struct ob_setting two = {"data_seed", "2"};
+    struct ob_problem first, again, other;
+    double counts_first[1000], counts_other[1000];
+
+    create(&first, "sparse-logreg", NULL, 0);
+    create(&again, "sparse-logreg", &one, 1);
+    create(&other, "sparse-logreg", &two, 1);
+    cr_assert(sparse_instances_agree(&first, &again),
+              "data_seed 1 (the default) twice gave different data");
+    cr_assert(!sparse_instances_agree(&first, &other),
+              "data_seed 1 and 2 gave the same data");
+    cr_assert_neq(first.minimum, other.minimum);
+    sparse_word_counts(&first, 2000, counts_first);
+    sparse_word_counts(&other, 2000, counts_other);
+    cr_assert_neq(memcmp(counts_first, counts_other, sizeof counts_first), 0);
+    ob_problem_destroy(&first);
+    ob_problem_destroy(&again);
+    ob_problem_destroy(&other);
+}
+
+Test(sparse_logreg, minimum_matches_the_documented_value)
+{
+    struct ob_problem p;
+    double grad[1001];
+
+    create(&p, "sparse-logreg", NULL, 0);
+    cr_assert_eq(p.dim, 1001);
+    cr_assert_eq(p.stochastic, 0);
+    cr_assert_eq(p.examples_per_gradient, 2000);
+    for (size_t i = 0; i < p.dim; i++)
+        cr_assert_eq(p.start[i], 0.0);
+    /* 2000 terms log 2 summed in order: rounding below n eps log 2. */
+    cr_assert(fabs(ob_problem_eval(&p, p.start, NULL, NULL) - log(2.0)) <
+              2000.0 * 2.3e-16 * log(2.0));
+    cr_assert(fabs(p.minimum - 0.2435209559809) < 1e-13, "minimum %.17g",
+              p.minimum);
+    ob_problem_eval(&p, p.minimizer, grad, NULL);
+    cr_assert_leq(norm(grad, p.dim), 1e-15, "gradient norm %g",
+                  norm(grad, p.dim));
+    ob_problem_destroy(&p);
+}
+
+Test(sparse_logreg, minibatch_gradient_is_unbiased)
+{
+    static const struct ob_setting batch = {"batch", "32"};
+    const int draws = 4000;
+    struct ob_problem p;
+    struct ob_rng rng;
+    double *exact, *grad, *sum, *squares, *x;
+    double exact_loss, loss_sum = 0.0, loss_squares = 0.0, mean, error;
+
+    create(&p, "sparse-logreg", &batch, 1);
+    cr_assert_eq(p.stochastic, 1);
+    cr_assert_eq(p.examples_per_gradient, 32);
+    exact = new_vector(p.dim);
+    grad = new_vector(p.dim);
+    sum = new_vector(p.dim);
+    squares = new_vector(p.dim);
+    x = new_vector(p.dim);
+    for (size_t i = 0; i < p.dim; i++)
+        x[i] = 0.1 * (double)(i % 5) - 0.2;
+    exact_loss = ob_problem_eval(&p, x, exact, NULL);
+    ob_rng_seed(&rng, 77);
+    for (int k = 0; k < draws; k++) {
+        double loss = ob_problem_eval(&p, x, grad, &rng);
+
+        loss_sum += loss;
+        loss_squares += loss * loss;
+        for (size_t i = 0; i < p.dim; i++) {
+            sum[i] += grad[i];
+            squares[i] += grad[i] * grad[i];
+        }
+    }
+
+    /* Each mean within five of its standard errors, estimated from the
+     * draws themselves; a word no document at all holds has the same
+     * gradient l2 x_k in every draw, and a zero error. */
+    mean = loss_sum / draws;
+    error = sqrt(fmax(loss_squares / draws - mean * mean, 0.0) / draws);
+    cr_expect(fabs(mean - exact_loss) <= 5.0 * error, "loss %.17g, exact %.17g",
+              mean, exact_loss);
+    for (size_t i = 0; i < p.dim; i++) {
+        mean = sum[i] / draws;
+        error = sqrt(fmax(squares[i] / draws - mean * mean, 0.0) / draws);
+        cr_expect(fabs(mean - exact[i]) <= 5.0 * error + 1e-12,
+                  "coordinate %zu: mean %.17g, exact %.17g, error %g", i, mean,
+                  exact[i], error);
+    }
+    free(exact);
+    free(grad);
+    free(sum);
+    free(squares);
+    free(x);
+    ob_problem_destroy(&p);
+}
+
+Test(sparse_logreg, minibatch_draws_batch_documents_with_replacement)
+{
+    static const struct ob_setting batch = {"batch", "32"};
+    static const struct ob_setting whole = {"batch", "2000"};
+    struct ob_problem p;
+    struct ob_rng rng, expected;
+
+    create(&p, "sparse-logreg", &batch, 1);
+    ob_rng_seed(&rng, 3);
+    expected = rng;
+    ob_problem_eval(&p, p.start, NULL, &rng);
+    for (int k = 0; k < 32; k++)
+        ob_rng_below(&expected, 2000);
+    cr_assert_eq(memcmp(&rng, &expected, sizeof rng), 0);
+    ob_problem_destroy(&p);
+
+    create(&p, "sparse-logreg", &whole, 1);
+    cr_assert_eq(p.stochastic, 0, "a batch of every document");
+    cr_assert_eq(p.examples_per_gradient, 2000);
+    ob_problem_destroy(&p);
+}
+
+Test(errors, bad_sparse_logreg_settings_are_named)
+{
+    static const struct {
+        const char *key, *value, *named;
+    } cases[] = {
+        {"words", "0", "words=0"},      {"zipf", "0", "zipf=0"},
+        {"zipf", "-0.5", "zipf=-0.5"},  {"zipf", "21", "zipf=21"},
+        {"l2", "0", "l2=0"},            {"l2", "-1", "l2=-1"},
+        {"length", "0", "length=0"},    {"docs", "0", "docs=0"},
+        {"batch", "-1", "batch=-1"},    {"data_seed", "-1", "data_seed=-1"},
+    };
+    static const struct ob_setting too_many[] = {{"docs", "1000000"},
+                                                 {"length", "11"}};
+    struct ob_error err;
+
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        cr_assert_eq(create_fails("sparse-logreg", cases[c].key,
+                                  cases[c].value, &err),
+                     OB_EINVAL, "%s=%s", cases[c].key, cases[c].value);
+        assert_mentions(err.message, cases[c].named);
+        assert_mentions(err.message, "sparse-logreg");
+    }
+    cr_assert_eq(create_fails_with("sparse-logreg", too_many, 2, &err),
+                 OB_EINVAL);
+    assert_mentions(err.message, "docs=1e+06");
+    assert_mentions(err.message, "length=11");
+}
+
+Test(sparse_logreg, minibatches_follow_the_stream_seed)
+{
+    static const struct ob_setting batch = {"batch", "32"};
+    struct ob_problem p;
+    struct ob_rng a, b, c;
+    double *ga, *gb, *gc;
+    int same = 1, other = 1;
+
+    create(&p, "sparse-logreg", &batch, 1);
+    ga = new_vector(p.dim);
+    gb = new_vector(p.dim);
+    gc = new_vector(p.dim);
+    ob_rng_seed(&a, 99);
+    ob_rng_seed(&b, 99);
+    ob_rng_seed(&c, 100);
+    for (int call = 0; call < 3; call++) {
+        double la = ob_problem_eval(&p, p.start, ga, &a);
+        double lb = ob_problem_eval(&p, p.start, gb, &b);
+        double lc = ob_problem_eval(&p, p.start, gc, &c);
+
+        same = same && memcmp(&la, &lb, sizeof la) == 0 &&
+               memcmp(ga, gb, sizeof(double) * p.dim) == 0;
+        other = other && memcmp(&la, &lc, sizeof la) == 0 &&
+                memcmp(ga, gc, sizeof(double) * p.dim) == 0;
+    }
+    cr_assert(same, "the same stream seed gave different minibatches");
+    cr_assert(!other, "stream seeds 99 and 100 gave the same minibatches");
+    free(ga);
+    free(gb);
+    free(gc);
+    ob_problem_destroy(&p);
+}
