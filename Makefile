@@ -54,9 +54,12 @@ run: deps
 
 # Ratios measured in one process: harness overhead per step, 1 -> 2 thread
 # speed-up, quick-suite wall time, adam step bandwidth against memcpy/triad.
+# Then one epoch of Fashion-MNIST gradients against torch (python3-torch,
+# not in PACKAGES: it is large; without it only optbench's times show).
 bench: deps
 	@$(MAKE) --no-print-directory build
 	$(BUILD_DIR)/bench_harness
+	$(BUILD_DIR)/bench_models
 
 test: deps
 	@$(MAKE) --no-print-directory build
