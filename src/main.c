@@ -744,7 +744,9 @@ static int command_compare(int argc, char **argv)
         exit_code = EXIT_RUN_FAILED;
     }
     log_worse(&comparison);
-    if (comparison.worse > 0)
+    /* A cell whose reported runs vanished from one side is as bad as a
+     * worse one for a gate: results were lost. */
+    if (comparison.worse > 0 || comparison.missing > 0)
         exit_code = EXIT_RUN_FAILED;
     ob_log(OB_LOG_INFO, "suite %s: %zu worse, %zu better, %zu same, %zu "
            "missing (%zu tests, Holm at alpha %g)%s; wrote %s/compare.csv "

@@ -493,7 +493,7 @@ Test(compare, reads_crlf_quoted_fields_and_columns_in_other_places)
     remove_tree(a);
 }
 
-Test(compare, a_cell_on_one_side_only_is_missing_not_worse)
+Test(compare, a_cell_on_one_side_only_is_missing_and_fails_the_gate)
 {
     char a[64], b[128], results[128], command[512];
     struct cli_result r;
@@ -506,7 +506,7 @@ Test(compare, a_cell_on_one_side_only_is_missing_not_worse)
              "sed -i '/^cliff,adam,.*,final,/d' '%s/runs.csv'", b);
     cr_assert_eq(system(command), 0);
     r = compare(results, b, NULL);
-    cr_assert_eq(r.exit_code, 0, "stderr: %s", r.err);
+    cr_assert_eq(r.exit_code, 1, "stderr: %s", r.err);
     assert_mentions(r.out, "missing", "stdout");
     assert_mentions(r.err, "1 missing", "stderr");
     free_result(&r);

@@ -755,6 +755,16 @@ static int read_runs(struct loader *l, int side, struct ob_error *err)
             return ob_errorf(err, OB_EDATA, "%s:%zu: empty problem, "
                              "optimizer, seed or status", csv->path,
                              csv->line[r + 1]);
+        if (strcmp(run_status, "ok") != 0 && !diverged &&
+            strcmp(run_status, "stalled") != 0)
+            return ob_errorf(err, OB_EDATA, "%s:%zu: status '%s' is not ok, "
+                             "diverged or stalled", csv->path,
+                             csv->line[r + 1], run_status);
+        if (strcmp(csv_get(csv, r, k.phase), "final") != 0 &&
+            strcmp(csv_get(csv, r, k.phase), "tune") != 0)
+            return ob_errorf(err, OB_EDATA, "%s:%zu: phase '%s' is not tune "
+                             "or final", csv->path, csv->line[r + 1],
+                             csv_get(csv, r, k.phase));
         status = csv_number(csv, r, k.final_loss, 0, &loss, err);
         if (status == OB_OK && k.final_gap != NO_COLUMN)
             status = csv_number(csv, r, k.final_gap, 1, &gap, err);

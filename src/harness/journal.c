@@ -3,6 +3,7 @@
  * with --resume and still give the files of an uninterrupted one. Doubles
  * are written in C99 hex (%a), which reads back exactly. */
 #include "runner.h"
+#include "version.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -13,9 +14,11 @@
 static void write_header(FILE *out, const struct ob_suite *suite,
                          const struct ob_suite_options *options)
 {
-    fprintf(out, "%s sha256=%s seeds=%zu only=%s\n", JOURNAL_MAGIC,
-            suite->sha256, suite->seeds,
-            options->only != NULL ? options->only : "-");
+    /* The build is part of the identity: runs from another build must not
+     * be mixed into these results. */
+    fprintf(out, "%s build=%s-%s sha256=%s seeds=%zu only=%s\n",
+            JOURNAL_MAGIC, OB_VERSION, OB_GIT_COMMIT, suite->sha256,
+            suite->seeds, options->only != NULL ? options->only : "-");
 }
 
 static void write_slot(FILE *out, const struct ob_plan *plan,
@@ -192,7 +195,7 @@ int ob_journal_load(struct ob_journal_index *index, const char *path,
     length = getline(&line, &size, in);
     if (length < 0 || strcmp(line, expected) != 0) {
         status = ob_errorf(err, OB_EINVAL,
-                           "%s is from another suite file or other --seeds/"
+                           "%s is from another suite file, build or --seeds/"
                            "--only options; run without --resume to start "
                            "again", path);
         goto done;
