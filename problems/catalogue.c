@@ -39,6 +39,8 @@ extern const struct ob_problem_type ob_mlp_spirals;
 extern const struct ob_problem_type ob_mlp_digits;
 extern const struct ob_problem_type ob_mlp_fashion_mnist;
 extern const struct ob_problem_type ob_sparse_logreg;
+extern const struct ob_problem_type ob_linreg_synthetic;
+extern const struct ob_problem_type ob_matrix_factorization;
 
 const struct ob_problem_type *const ob_problem_types[] = {
     &ob_rosenbrock, &ob_beale,        &ob_quadratic,
@@ -73,6 +75,8 @@ const struct ob_problem_type *const ob_problem_types[] = {
     &ob_mlp_digits,
     &ob_mlp_fashion_mnist,
     &ob_sparse_logreg,
+    &ob_linreg_synthetic,
+    &ob_matrix_factorization,
 };
 const size_t ob_problem_type_count =
     sizeof ob_problem_types / sizeof ob_problem_types[0];

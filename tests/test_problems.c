@@ -1772,3 +1772,222 @@ Test(sparse_logreg, minibatches_follow_the_stream_seed)
     free(gc);
     ob_problem_destroy(&p);
 }
+
+/* ---- linreg-synthetic and matrix-factorization ---- */
+
+/* Solves a x = b (k x k, row by row, both overwritten; b becomes x) by
+ * Gaussian elimination with partial pivoting. */
+static void solve_dense(double *a, double *b, size_t k)
+{
+    for (size_t c = 0; c < k; c++) {
+        size_t pivot = c;
+        double swap;
+
+        for (size_t i = c + 1; i < k; i++)
+            if (fabs(a[i * k + c]) > fabs(a[pivot * k + c]))
+                pivot = i;
+        for (size_t j = 0; j < k; j++) {
+            swap = a[c * k + j];
+            a[c * k + j] = a[pivot * k + j];
+            a[pivot * k + j] = swap;
+        }
+        swap = b[c];
+        b[c] = b[pivot];
+        b[pivot] = swap;
+        for (size_t i = c + 1; i < k; i++) {
+            double factor = a[i * k + c] / a[c * k + c];
+
+            for (size_t j = c; j < k; j++)
+                a[i * k + j] -= factor * a[c * k + j];
+            b[i] -= factor * b[c];
+        }
+    }
+    for (size_t i = k; i-- > 0;) {
+        for (size_t j = i + 1; j < k; j++)
+            b[i] -= a[i * k + j] * b[j];
+        b[i] /= a[i * k + i];
+    }
+}
+
+/* The gradient of a quadratic is affine, g(theta) = G theta - c, so G and
+ * c come from dim + 1 gradients and the normal equations can be solved
+ * here without the problem's own Cholesky code. At the solution the loss
+ * is quadratic in the error, so both solutions give the same loss to
+ * rounding (the loss is about 5e-3; 1e-15 is a few hundred ulps). */
+Test(linreg_synthetic, minimum_is_the_normal_equations_solution)
+{
+    struct ob_problem p;
+    double *gram, *theta, *at_zero, *column, *unit;
+    size_t k;
+
+    create(&p, "linreg-synthetic", NULL, 0);
+    k = p.dim;
+    cr_assert_eq(k, 21);
+    cr_assert_eq(p.kind, OB_PROBLEM_DATASET);
+    cr_assert_eq(p.train_rows, 800);
+    cr_assert_eq(p.stochastic, 0);
+    for (size_t j = 0; j < k; j++)
+        cr_assert_eq(p.start[j], 0.0);
+    gram = new_vector(k * k);
+    theta = new_vector(k);
+    at_zero = new_vector(k);
+    column = new_vector(k);
+    unit = new_vector(k);
+    ob_problem_eval(&p, unit, at_zero, NULL);
+    for (size_t j = 0; j < k; j++) {
+        unit[j] = 1.0;
+        ob_problem_eval(&p, unit, column, NULL);
+        unit[j] = 0.0;
+        for (size_t i = 0; i < k; i++)
+            gram[i * k + j] = column[i] - at_zero[i];
+        theta[j] = -at_zero[j];
+    }
+    solve_dense(gram, theta, k);
+    cr_assert(fabs(ob_problem_eval(&p, theta, NULL, NULL) - p.minimum) <= 1e-15,
+              "loss at the normal-equations solution %.17g, minimum %.17g",
+              ob_problem_eval(&p, theta, NULL, NULL), p.minimum);
+    for (size_t j = 0; j < k; j++)
+        cr_expect(fabs(theta[j] - p.minimizer[j]) <= 1e-12,
+                  "theta[%zu] %.17g, minimiser %.17g", j, theta[j],
+                  p.minimizer[j]);
+    ob_problem_eval(&p, p.minimizer, column, NULL);
+    cr_assert_lt(norm(column, k), 1e-10);
+    free(gram);
+    free(theta);
+    free(at_zero);
+    free(column);
+    free(unit);
+    ob_problem_destroy(&p);
+}
+
+/* With k = 21 parameters, n = 800 training and 200 test rows, sigma 0.1:
+ * the training minimum has mean (sigma^2 / 2)(1 - k / n) = 0.974 sigma^2/2
+ * and relative standard deviation sqrt(2 / (n - k)) = 0.05; the test loss
+ * at the minimiser has mean (sigma^2 / 2)(1 + k / (n - k - 1)) = 1.027
+ * sigma^2/2 and, as a mean of 200 squared normals, relative standard
+ * deviation about sqrt(2 / 200) = 0.1. Four standard deviations each: any
+ * data_seed passes but for a 1e-4 fluke, a wrong noise scale (factor 4 in
+ * the loss for 2 sigma) or a fitted-to-test mix-up does not. */
+Test(linreg_synthetic, losses_are_near_the_noise_level)
+{
+    struct ob_problem p;
+    double half_variance = 0.5 * 0.1 * 0.1, test_loss, test_accuracy;
+
+    create(&p, "linreg-synthetic", NULL, 0);
+    cr_assert(fabs(p.minimum / half_variance - (1.0 - 21.0 / 800.0)) <= 0.2,
+              "training minimum %.17g, sigma^2/2 = %g", p.minimum,
+              half_variance);
+    p.type->evaluate_test(&p, p.minimizer, &test_loss, &test_accuracy);
+    cr_assert(fabs(test_loss / half_variance - (1.0 + 21.0 / 778.0)) <= 0.4,
+              "test loss %.17g, sigma^2/2 = %g", test_loss, half_variance);
+    cr_assert(isnan(test_accuracy));
+    ob_problem_destroy(&p);
+}
+
+Test(linreg_synthetic, noise_free_data_are_fitted_exactly)
+{
+    static const struct ob_setting exact[] = {{"sigma", "0"}};
+    struct ob_problem p;
+
+    create(&p, "linreg-synthetic", exact, 1);
+    cr_assert_leq(p.minimum, 1e-25, "minimum %g without noise", p.minimum);
+    cr_assert_leq(fabs(p.minimizer[p.dim - 1]), 1e-12, "bias %g",
+                  p.minimizer[p.dim - 1]);
+    ob_problem_destroy(&p);
+}
+
+/* M = A B^T from the stored minimiser (U = A, then V = B). */
+static void factorization_target(const struct ob_problem *p, size_t m, size_t n,
+                                 size_t r, double *target)
+{
+    const double *a = p->minimizer, *b = p->minimizer + m * r;
+
+    for (size_t i = 0; i < m; i++)
+        for (size_t j = 0; j < n; j++) {
+            double sum = 0.0;
+
+            for (size_t k = 0; k < r; k++)
+                sum += a[i * r + k] * b[j * r + k];
+            target[i * n + j] = sum;
+        }
+}
+
+/* At the start U V^T = P is tiny, so f = 0.5 mean(M^2) - mean(M P) + 0.5
+ * mean(P^2) and |f - 0.5 mean(M^2)| <= p_max mean|M| + 0.5 p_max^2 with
+ * p_max = r max|U| max|V|: about 1e-5 here, against 0.5 mean(M^2) of
+ * about 0.5. */
+Test(matrix_factorization, start_sits_near_the_saddle_and_minimum_is_zero)
+{
+    const size_t m = 20, n = 15, r = 3;
+    struct ob_problem p;
+    double target[20 * 15], grad[105], zero[105] = {0}, toward[105];
+    double half_mean_square = 0.0, mean_abs = 0.0, u_max = 0.0, v_max = 0.0;
+    double p_max, start_loss;
+
+    create(&p, "matrix-factorization", NULL, 0);
+    cr_assert_eq(p.dim, (m + n) * r);
+    cr_assert_eq(p.kind, OB_PROBLEM_FUNCTION);
+    cr_assert_eq(p.minimum, 0.0);
+    factorization_target(&p, m, n, r, target);
+    for (size_t e = 0; e < m * n; e++) {
+        half_mean_square += 0.5 * target[e] * target[e] / (double)(m * n);
+        mean_abs += fabs(target[e]) / (double)(m * n);
+    }
+    for (size_t k = 0; k < p.dim; k++) {
+        double *side_max = k < m * r ? &u_max : &v_max;
+
+        cr_assert_leq(fabs(p.start[k]), 6e-3, "start[%zu] = %g", k, p.start[k]);
+        *side_max = fmax(*side_max, fabs(p.start[k]));
+    }
+    p_max = (double)r * u_max * v_max;
+    start_loss = ob_problem_eval(&p, p.start, NULL, NULL);
+    cr_assert(fabs(start_loss - half_mean_square) <=
+                  p_max * mean_abs + 0.5 * p_max * p_max + 1e-15,
+              "start loss %.17g, 0.5 mean(M^2) %.17g", start_loss,
+              half_mean_square);
+
+    /* Exactly 0 with a zero gradient at (A, B). */
+    cr_assert_eq(ob_problem_eval(&p, p.minimizer, grad, NULL), 0.0);
+    for (size_t k = 0; k < p.dim; k++)
+        cr_assert_eq(grad[k], 0.0);
+
+    /* The origin is a critical point, yet the loss falls along (A, B):
+     * negative curvature, a saddle and not a minimum. */
+    cr_assert(fabs(ob_problem_eval(&p, zero, grad, NULL) - half_mean_square) <=
+              1e-15);
+    cr_assert_eq(norm(grad, p.dim), 0.0);
+    for (size_t k = 0; k < p.dim; k++)
+        toward[k] = 0.1 * p.minimizer[k];
+    cr_assert_lt(ob_problem_eval(&p, toward, NULL, NULL), half_mean_square);
+    ob_problem_destroy(&p);
+}
+
+Test(errors, bad_linreg_and_factorization_settings_are_named)
+{
+    static const struct {
+        const char *problem, *key, *value, *named;
+    } cases[] = {
+        {"linreg-synthetic", "features", "0", "features=0"},
+        {"linreg-synthetic", "sigma", "-0.1", "sigma=-0.1"},
+        {"linreg-synthetic", "l2", "-1", "l2=-1"},
+        {"linreg-synthetic", "train_rows", "0", "train_rows=0"},
+        {"linreg-synthetic", "test_rows", "0", "test_rows=0"},
+        {"linreg-synthetic", "batch", "-1", "batch=-1"},
+        {"linreg-synthetic", "data_seed", "-1", "data_seed=-1"},
+        {"linreg-synthetic", "train_rows", "10", "train_rows=10"},
+        {"matrix-factorization", "r", "0", "r=0"},
+        {"matrix-factorization", "r", "16", "r=16"},
+        {"matrix-factorization", "m", "0", "m=0"},
+        {"matrix-factorization", "n", "0", "n=0"},
+        {"matrix-factorization", "data_seed", "-1", "data_seed=-1"},
+    };
+    struct ob_error err;
+
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        cr_assert_eq(
+            create_fails(cases[c].problem, cases[c].key, cases[c].value, &err),
+            OB_EINVAL, "%s=%s", cases[c].key, cases[c].value);
+        assert_mentions(err.message, cases[c].named);
+        assert_mentions(err.message, cases[c].problem);
+    }
+}
