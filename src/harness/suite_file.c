@@ -152,16 +152,6 @@ static long split_list(const char *text, char ***out)
     return (long)n;
 }
 
-/* The shortest %.Ng text (N = 1..17) that reads back as x. */
-static void format_shortest(double x, char *buffer, size_t size)
-{
-    for (int digits = 1; digits <= 17; digits++) {
-        snprintf(buffer, size, "%.*g", digits, x);
-        if (strtod(buffer, NULL) == x)
-            return;
-    }
-}
-
 static int is_label(const char *text)
 {
     if (*text == '\0')
@@ -281,7 +271,7 @@ static int expand_logspace(struct loader *ld, const struct raw_key *rk,
         else
             value = pow(10.0, e0 + (e1 - e0) * (double)i /
                                        (double)(param->value_count - 1));
-        format_shortest(value, buffer, sizeof buffer);
+        ob_format_shortest(value, buffer, sizeof buffer);
         param->values[i] = copy_range(buffer, strlen(buffer));
         if (param->values[i] == NULL)
             return fail_memory(ld, rk->line);

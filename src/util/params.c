@@ -215,6 +215,19 @@ void ob_params_names(const struct ob_param_spec *specs, size_t count,
     }
 }
 
+void ob_format_shortest(double x, char *buffer, size_t size)
+{
+    if (x == floor(x) && fabs(x) < 1e15) {
+        snprintf(buffer, size, "%.0f", x);
+        return;
+    }
+    for (int digits = 1; digits <= 17; digits++) {
+        snprintf(buffer, size, "%.*g", digits, x);
+        if (strtod(buffer, NULL) == x)
+            return;
+    }
+}
+
 void ob_params_format(const struct ob_param_spec *spec, double number,
                       const char *text, char *buffer, size_t size)
 {
@@ -245,17 +258,7 @@ void ob_params_format(const struct ob_param_spec *spec, double number,
         snprintf(buffer, size, "%s", text ? text : "");
         break;
     default:
-        /* The shortest form that reads back as the same double: 0.9, not
-         * 0.90000000000000002. */
-        if (number == floor(number) && fabs(number) < 1e15) {
-            snprintf(buffer, size, "%.0f", number);
-            break;
-        }
-        for (int digits = 1; digits <= 17; digits++) {
-            snprintf(buffer, size, "%.*g", digits, number);
-            if (strtod(buffer, NULL) == number)
-                break;
-        }
+        ob_format_shortest(number, buffer, size);
         break;
     }
 }

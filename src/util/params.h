@@ -70,6 +70,11 @@ void ob_params_names(const struct ob_param_spec *specs, size_t count,
 void ob_params_format(const struct ob_param_spec *spec, double number,
                       const char *text, char *buffer, size_t size);
 
+/* Writes x in its shortest exact form: whole numbers below 1e15 without
+ * exponent ("10"), others as the shortest %.Ng (N = 1..17) that reads back
+ * as x ("0.9", not "0.90000000000000002"). */
+void ob_format_shortest(double x, char *buffer, size_t size);
+
 /* Parses a comma-separated list of finite doubles into out[0..capacity).
  * Returns the count, or -1 with err set (naming `what`) on a bad number, an
  * empty list or more than capacity values. */
