@@ -80,8 +80,9 @@ static int write_script(const char *dir, const struct ob_chart *chart,
                 i + 1, palette[i]);
     fputs("set xlabel 'step'\n", out);
     fprintf(out, "set ylabel '%s' noenhanced\n", chart->y_label);
-    fprintf(out, "set logscale x\nset xrange [1:%.17g]\nset format y '%%g'\n",
-            chart->x_max);
+    fprintf(out,
+            "set logscale x\nset xrange [%.17g:%.17g]\nset format y '%%g'\n",
+            chart->x_min, chart->x_max);
     if (chart->log_y)
         fputs("set logscale y\nset format y '10^{%L}'\n", out);
     else if (chart->y_min < chart->y_max)

@@ -19,6 +19,8 @@ struct ob_chart {
     const char *y_label;
     int log_y;            /* logarithmic y axis */
     double y_min, y_max;  /* used when !log_y; equal = automatic */
+    double x_min;         /* first step drawn: 1, or the first row after
+                           * the start when rows are sparser */
     double x_max;         /* the step budget */
     const struct ob_chart_series *series;
     size_t series_count;

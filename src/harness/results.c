@@ -560,6 +560,7 @@ static int chart_problem(const struct ob_paths *paths,
         size_t steps, every;
 
         ob_problem_budget(suite, q, problem, &steps, &every);
+        chart.x_min = every < steps ? (double)every : 1.0;
         chart.x_max = (double)steps;
     }
     /* Unbounded problems (saddles): show from a little past the target up
