@@ -173,3 +173,28 @@ int ob_problem_set_points(struct ob_problem *p, const double *start,
     }
     return OB_OK;
 }
+
+int ob_problem_set_nd(struct ob_problem *p, double n, double min_n,
+                      double start_even, double start_odd, double argmin,
+                      struct ob_error *err)
+{
+    double *points;
+    int status;
+
+    if (n < min_n || n > 1e6)
+        return ob_errorf(err, OB_EINVAL,
+                         "problem %s: n=%.17g must be in [%.17g, 1e6]",
+                         p->type->name, n, min_n);
+    p->dim = (size_t)n;
+    /* One block: the start, then the minimiser. */
+    points = malloc(sizeof(double) * 2 * p->dim);
+    if (points == NULL)
+        return ob_errorf(err, OB_ENOMEM, "out of memory");
+    for (size_t i = 0; i < p->dim; i++) {
+        points[i] = (i % 2 == 0) ? start_even : start_odd;
+        points[p->dim + i] = argmin;
+    }
+    status = ob_problem_set_points(p, points, points + p->dim, err);
+    free(points);
+    return status;
+}

@@ -118,4 +118,12 @@ const char *ob_data_dir(void);
 int ob_problem_set_points(struct ob_problem *p, const double *start,
                           const double *minimizer, struct ob_error *err);
 
+/* Helper for n-D test functions: checks that n is a whole number in
+ * [min_n, 1e6] (OB_EINVAL naming the problem and n), sets dim = n, a start
+ * alternating start_even, start_odd, ... and a minimiser with every
+ * coordinate `argmin`. */
+int ob_problem_set_nd(struct ob_problem *p, double n, double min_n,
+                      double start_even, double start_odd, double argmin,
+                      struct ob_error *err);
+
 #endif

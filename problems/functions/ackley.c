@@ -34,25 +34,9 @@ static int ackley_create(struct ob_problem *p,
                          const struct ob_param_values *values,
                          struct ob_error *err)
 {
-    double n = values->number[DIM];
-    double *points;
-    int status;
+    int status = ob_problem_set_nd(p, values->number[DIM], 1.0, 0.4, -0.3,
+                                   0.0, err);
 
-    if (n < 1.0 || n > 1e6)
-        return ob_errorf(err, OB_EINVAL,
-                         "problem ackley: n=%g must be in [1, 1e6]", n);
-    p->dim = (size_t)n;
-
-    /* One block: the start, then the minimiser. */
-    points = malloc(sizeof(double) * 2 * p->dim);
-    if (points == NULL)
-        return ob_errorf(err, OB_ENOMEM, "out of memory");
-    for (size_t i = 0; i < p->dim; i++) {
-        points[i] = (i % 2 == 0) ? 0.4 : -0.3;
-        points[p->dim + i] = 0.0;
-    }
-    status = ob_problem_set_points(p, points, points + p->dim, err);
-    free(points);
     p->minimum = 0.0;
     return status;
 }

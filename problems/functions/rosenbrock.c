@@ -17,28 +17,9 @@ static int rosenbrock_create(struct ob_problem *p,
                              const struct ob_param_values *values,
                              struct ob_error *err)
 {
-    double n = values->number[DIM];
-    double *start, *ones;
-    int status;
+    int status = ob_problem_set_nd(p, values->number[DIM], 2.0, -1.5, 2.0,
+                                   1.0, err);
 
-    if (n < 2.0 || n > 1e6)
-        return ob_errorf(err, OB_EINVAL,
-                         "problem rosenbrock: n=%g must be in [2, 1e6]", n);
-    p->dim = (size_t)n;
-    start = malloc(sizeof(double) * p->dim);
-    ones = malloc(sizeof(double) * p->dim);
-    if (start == NULL || ones == NULL) {
-        free(start);
-        free(ones);
-        return ob_errorf(err, OB_ENOMEM, "out of memory");
-    }
-    for (size_t i = 0; i < p->dim; i++) {
-        start[i] = (i % 2 == 0) ? -1.5 : 2.0;
-        ones[i] = 1.0;
-    }
-    status = ob_problem_set_points(p, start, ones, err);
-    free(start);
-    free(ones);
     p->minimum = 0.0;
     return status;
 }

@@ -33,27 +33,10 @@ static int styblinski_tang_create(struct ob_problem *p,
                                   const struct ob_param_values *values,
                                   struct ob_error *err)
 {
-    double n = values->number[DIM];
-    double *points;
-    int status;
+    int status = ob_problem_set_nd(p, values->number[DIM], 1.0, 0.0, -1.0,
+                                   STYBLINSKI_TANG_ARGMIN, err);
 
-    if (n < 1.0 || n > 1e6)
-        return ob_errorf(err, OB_EINVAL,
-                         "problem styblinski-tang: n=%g must be in [1, 1e6]",
-                         n);
-    p->dim = (size_t)n;
-
-    /* One block: the start, then the minimiser. */
-    points = malloc(sizeof(double) * 2 * p->dim);
-    if (points == NULL)
-        return ob_errorf(err, OB_ENOMEM, "out of memory");
-    for (size_t i = 0; i < p->dim; i++) {
-        points[i] = (i % 2 == 0) ? 0.0 : -1.0;
-        points[p->dim + i] = STYBLINSKI_TANG_ARGMIN;
-    }
-    status = ob_problem_set_points(p, points, points + p->dim, err);
-    free(points);
-    p->minimum = STYBLINSKI_TANG_MINIMUM * n;
+    p->minimum = STYBLINSKI_TANG_MINIMUM * values->number[DIM];
     return status;
 }
 
