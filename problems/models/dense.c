@@ -3,6 +3,7 @@
  * through cblas_dgemm; the backward pass is the textbook one (Goodfellow,
  * Bengio and Courville 2016, section 6.5). */
 #include "dense.h"
+#include "idx.h"
 
 #include <cblas.h>
 #include <limits.h>
@@ -440,4 +441,20 @@ int ob_dense_load_digits(struct ob_dataset *set, struct ob_error *err)
     for (size_t j = 0; j < set->rows * set->features; j++)
         set->x[j] /= 16.0;
     return OB_OK;
+}
+
+int ob_dense_finish_fashion(struct ob_problem *p, struct ob_dense *model,
+                            double train_rows, double target,
+                            struct ob_error *err)
+{
+    int status;
+
+    if (!(train_rows >= 0.0 && train_rows <= 1e9))
+        return ob_errorf(err, OB_EINVAL,
+                         "problem %s: train_rows=%g must be in [0, 1e9]",
+                         p->type->name, train_rows);
+    status = ob_fashion_mnist_load(&model->set, NULL, (size_t)train_rows, err);
+    if (status != OB_OK)
+        return ob_dense_name_error(p, err);
+    return ob_dense_finish(p, target, err);
 }

@@ -75,6 +75,14 @@ int ob_dense_load_csv(struct ob_dataset *set, const char *name,
                       struct ob_error *err);
 int ob_dense_load_digits(struct ob_dataset *set, struct ob_error *err);
 
+/* Loads the first train_rows Fashion-MNIST training images (0: all 60000)
+ * into model->set and finishes p with `target` (ob_dense_finish): the tail
+ * shared by softmax-fashion-mnist and mlp-fashion-mnist. OB_EINVAL naming
+ * train_rows when it is not in [0, 1e9]; the loader's errors otherwise. */
+int ob_dense_finish_fashion(struct ob_problem *p, struct ob_dense *model,
+                            double train_rows, double target,
+                            struct ob_error *err);
+
 /* The type callbacks (problem.h), for every dense type. eval with a
  * stream and batch < train_rows draws batch rows uniformly with
  * replacement (batch calls to ob_rng_below) and returns their eval_rows;

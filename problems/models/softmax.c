@@ -22,7 +22,6 @@
  * Fashion-MNIST. */
 #include "../problem.h"
 #include "dense.h"
-#include "idx.h"
 
 #include <math.h>
 
@@ -104,22 +103,14 @@ static int softmax_fashion_create(struct ob_problem *p,
                                   const struct ob_param_values *values,
                                   struct ob_error *err)
 {
-    double train_rows = values->number[TRAIN_ROWS];
     struct ob_dense *model;
-    int status;
+    int status = ob_dense_begin(p, values->number[L2], values->number[BATCH], 0,
+                                OB_DENSE_TANH, &model, err);
 
-    if (!(train_rows >= 0.0 && train_rows <= 1e9))
-        return ob_errorf(err, OB_EINVAL,
-                         "problem %s: train_rows=%g must be in [0, 1e9]",
-                         p->type->name, train_rows);
-    status = ob_dense_begin(p, values->number[L2], values->number[BATCH], 0,
-                            OB_DENSE_TANH, &model, err);
     if (status != OB_OK)
         return status;
-    status = ob_fashion_mnist_load(&model->set, NULL, (size_t)train_rows, err);
-    if (status != OB_OK)
-        return ob_dense_name_error(p, err);
-    return ob_dense_finish(p, TARGET_FASHION, err);
+    return ob_dense_finish_fashion(p, model, values->number[TRAIN_ROWS],
+                                   TARGET_FASHION, err);
 }
 
 const struct ob_problem_type ob_softmax_iris = {
