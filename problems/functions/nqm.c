@@ -12,10 +12,11 @@
  *
  * eval always returns the exact loss. When grad is wanted and rng is
  * non-NULL it adds the noise: one ob_rng_normal draw per coordinate, in
- * index order, and none when grad is NULL. The loss and exact gradient are
- * formed in the same order as in quadratic.c, so the two agree bit for bit
+ * index order, and none when grad is NULL. Loss and gradient come from
+ * the same code as quadratic's (diagonal.h), so the two agree bit for bit
  * on equal h. */
 #include "../problem.h"
+#include "diagonal.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -89,19 +90,9 @@ static double nqm_eval(const struct ob_problem *p, const double *x,
                        double *grad, struct ob_rng *rng)
 {
     const struct nqm_data *data = p->data;
-    const double *h = data->h;
-    double loss = 0.0;
 
-    for (size_t i = 0; i < p->dim; i++)
-        loss += 0.5 * h[i] * x[i] * x[i];
-    if (grad == NULL)
-        return loss;
-    for (size_t i = 0; i < p->dim; i++)
-        grad[i] = h[i] * x[i];
-    if (rng != NULL)
-        for (size_t i = 0; i < p->dim; i++)
-            grad[i] += data->noise[i] * ob_rng_normal(rng);
-    return loss;
+    return ob_diagonal_quadratic(p->dim, data->h, data->noise, 0.0, x, grad,
+                                 rng);
 }
 
 const struct ob_problem_type ob_nqm = {

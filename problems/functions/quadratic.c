@@ -9,6 +9,7 @@
  * gradient coordinate, the model of stochastic gradients used by Schaul,
  * Zhang and LeCun, "No more pesky learning rates" (ICML 2013). */
 #include "../problem.h"
+#include "diagonal.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -162,27 +163,33 @@ static void quadratic_destroy(struct ob_problem *p)
     free(p->data);
 }
 
-/* The loss is always exact. When grad is wanted, rng is non-NULL and
- * sigma > 0, grad_i gets sigma * ob_rng_normal(rng) added: one draw per
- * coordinate in index order, none when grad is NULL. */
+double ob_diagonal_quadratic(size_t n, const double *h, const double *noise,
+                             double sigma, const double *x, double *grad,
+                             struct ob_rng *rng)
+{
+    double loss = 0.0;
+
+    for (size_t i = 0; i < n; i++)
+        loss += 0.5 * h[i] * x[i] * x[i];
+    if (grad == NULL)
+        return loss;
+    for (size_t i = 0; i < n; i++)
+        grad[i] = h[i] * x[i];
+    if (rng != NULL && (noise != NULL || sigma > 0.0))
+        for (size_t i = 0; i < n; i++)
+            grad[i] += (noise != NULL ? noise[i] : sigma) * ob_rng_normal(rng);
+    return loss;
+}
+
+/* The loss is always exact; noisy-quadratic adds sigma * N(0, 1) to each
+ * gradient coordinate when given a stream (see diagonal.h). */
 static double quadratic_eval(const struct ob_problem *p, const double *x,
                              double *grad, struct ob_rng *rng)
 {
     const struct quadratic_data *data = p->data;
-    const double *h = data->h;
-    double loss = 0.0;
 
-    /* This order of operations is the torch reference's: keep it. */
-    for (size_t i = 0; i < p->dim; i++)
-        loss += 0.5 * h[i] * x[i] * x[i];
-    if (grad == NULL)
-        return loss;
-    for (size_t i = 0; i < p->dim; i++)
-        grad[i] = h[i] * x[i];
-    if (rng != NULL && data->sigma > 0.0)
-        for (size_t i = 0; i < p->dim; i++)
-            grad[i] += data->sigma * ob_rng_normal(rng);
-    return loss;
+    return ob_diagonal_quadratic(p->dim, data->h, NULL, data->sigma, x, grad,
+                                 rng);
 }
 
 const struct ob_problem_type ob_quadratic = {
