@@ -89,6 +89,15 @@ const struct ob_problem_type *ob_problem_find(const char *name)
     return NULL;
 }
 
+void ob_problem_type_names(char *buffer, size_t size)
+{
+    size_t length = 0;
+
+    buffer[0] = '\0';
+    for (size_t i = 0; i < ob_problem_type_count; i++)
+        ob_name_list_append(buffer, size, &length, ob_problem_types[i]->name);
+}
+
 int ob_problem_create(struct ob_problem *p,
                       const struct ob_problem_type *type,
                       const struct ob_setting *settings,

@@ -92,6 +92,9 @@ extern const size_t ob_problem_type_count;
 /* Type called `name`, or NULL. */
 const struct ob_problem_type *ob_problem_find(const char *name);
 
+/* Writes the catalogue's names as "rosenbrock, beale, ..." into buffer. */
+void ob_problem_type_names(char *buffer, size_t size);
+
 /* Parses settings (unknown keys are errors) and creates an instance. */
 int ob_problem_create(struct ob_problem *p,
                       const struct ob_problem_type *type,

@@ -94,25 +94,6 @@ static int parse_count(const char *text, unsigned long long minimum,
     return 0;
 }
 
-static void list_names(char *buffer, size_t size, int optimizers)
-{
-    size_t count = optimizers ? ob_optimizer_type_count
-                              : ob_problem_type_count;
-    size_t length = 0;
-
-    buffer[0] = '\0';
-    for (size_t i = 0; i < count && length < size; i++) {
-        const char *name = optimizers ? ob_optimizer_types[i]->name
-                                      : ob_problem_types[i]->name;
-        int written = snprintf(buffer + length, size - length, "%s%s",
-                               i ? ", " : "", name);
-
-        if (written < 0)
-            break;
-        length += (size_t)written;
-    }
-}
-
 struct trace_row_context {
     FILE *out;
     const struct ob_problem *problem;
@@ -261,14 +242,14 @@ static int command_trace(int argc, char **argv)
 
     otype = ob_optimizer_find(optimizer_name);
     if (otype == NULL) {
-        list_names(names, sizeof names, 1);
+        ob_optimizer_type_names(names, sizeof names);
         ob_log(OB_LOG_ERROR, "unknown optimizer '%s' (known: %s)",
                optimizer_name, names);
         return EXIT_USAGE;
     }
     ptype = ob_problem_find(problem_name);
     if (ptype == NULL) {
-        list_names(names, sizeof names, 0);
+        ob_problem_type_names(names, sizeof names);
         ob_log(OB_LOG_ERROR, "unknown problem '%s' (known: %s)",
                problem_name, names);
         return EXIT_USAGE;

@@ -514,41 +514,6 @@ static const struct raw_key *find_key(const struct loader *ld, const char *key)
 /* Appends ", name" to the list in buffer; once the next name would not
  * fit with room for ", ..." after it, ends the list with "..." instead, so
  * a long catalogue never cuts a message short. */
-static void append_name(char *buffer, size_t size, size_t *length,
-                        const char *name)
-{
-    const char *separator = *length > 0 ? ", " : "";
-    size_t need = strlen(separator) + strlen(name);
-
-    if (*length >= size || strstr(buffer, "...") != NULL)
-        return;
-    if (*length + need + strlen(", ...") >= size) {
-        snprintf(buffer + *length, size - *length, "%s...", separator);
-        *length = strlen(buffer);
-        return;
-    }
-    snprintf(buffer + *length, size - *length, "%s%s", separator, name);
-    *length += need;
-}
-
-static void optimizer_names(char *buffer, size_t size)
-{
-    size_t length = 0;
-
-    buffer[0] = '\0';
-    for (size_t i = 0; i < ob_optimizer_type_count; i++)
-        append_name(buffer, size, &length, ob_optimizer_types[i]->name);
-}
-
-static void problem_names(char *buffer, size_t size)
-{
-    size_t length = 0;
-
-    buffer[0] = '\0';
-    for (size_t i = 0; i < ob_problem_type_count; i++)
-        append_name(buffer, size, &length, ob_problem_types[i]->name);
-}
-
 static int compare_decreasing(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -656,7 +621,7 @@ static int finish_optimizer(struct loader *ld)
                     "[optimizer %s] has no type (add type = NAME)", ld->label);
     c.optimizer = ob_optimizer_find(type_key->value);
     if (c.optimizer == NULL) {
-        optimizer_names(names, sizeof names);
+        ob_optimizer_type_names(names, sizeof names);
         return fail(ld, OB_EINVAL, type_key->line,
                     "unknown optimizer type '%s' (known: %s)", type_key->value,
                     names);
@@ -720,7 +685,7 @@ static int finish_problem(struct loader *ld)
                     "[problem %s] has no type (add type = NAME)", ld->label);
     c.problem = ob_problem_find(type_key->value);
     if (c.problem == NULL) {
-        problem_names(names, sizeof names);
+        ob_problem_type_names(names, sizeof names);
         return fail(ld, OB_EINVAL, type_key->line,
                     "unknown problem type '%s' (known: %s)", type_key->value,
                     names);
@@ -1226,7 +1191,7 @@ static void bundled_names(const char *dir, char *buffer, size_t size)
     if (count > 0)
         buffer[0] = '\0';
     for (size_t i = 0; i < count; i++)
-        append_name(buffer, size, &length, names[i]);
+        ob_name_list_append(buffer, size, &length, names[i]);
     free_strings(names, count);
 }
 

@@ -47,6 +47,16 @@ const struct ob_optimizer_type *ob_optimizer_find(const char *name)
     return NULL;
 }
 
+void ob_optimizer_type_names(char *buffer, size_t size)
+{
+    size_t length = 0;
+
+    buffer[0] = '\0';
+    for (size_t i = 0; i < ob_optimizer_type_count; i++)
+        ob_name_list_append(buffer, size, &length,
+                            ob_optimizer_types[i]->name);
+}
+
 static int check_common(const char *owner, const double *common,
                         struct ob_error *err)
 {

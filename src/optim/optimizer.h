@@ -78,6 +78,9 @@ extern const size_t ob_optimizer_type_count;
 /* Type called `name`, or NULL. */
 const struct ob_optimizer_type *ob_optimizer_find(const char *name);
 
+/* Writes the registry's names as "sgd, adagrad, ..." into buffer. */
+void ob_optimizer_type_names(char *buffer, size_t size);
+
 /* An optimizer ready to step a vector of n doubles. */
 struct ob_optimizer {
     const struct ob_optimizer_type *type;

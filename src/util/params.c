@@ -198,6 +198,23 @@ int ob_params_apply(const struct ob_param_spec *specs, size_t count,
     return OB_OK;
 }
 
+void ob_name_list_append(char *buffer, size_t size, size_t *length,
+                         const char *name)
+{
+    const char *separator = *length > 0 ? ", " : "";
+    size_t need = strlen(separator) + strlen(name);
+
+    if (*length >= size || strstr(buffer, "...") != NULL)
+        return;
+    if (*length + need + strlen(", ...") >= size) {
+        snprintf(buffer + *length, size - *length, "%s...", separator);
+        *length = strlen(buffer);
+        return;
+    }
+    snprintf(buffer + *length, size - *length, "%s%s", separator, name);
+    *length += need;
+}
+
 void ob_params_names(const struct ob_param_spec *specs, size_t count,
                      char *buffer, size_t size)
 {
@@ -206,13 +223,8 @@ void ob_params_names(const struct ob_param_spec *specs, size_t count,
     if (size == 0)
         return;
     buffer[0] = '\0';
-    for (size_t i = 0; i < count && length < size; i++) {
-        int written = snprintf(buffer + length, size - length, "%s%s",
-                               i ? ", " : "", specs[i].name);
-        if (written < 0)
-            break;
-        length += (size_t)written;
-    }
+    for (size_t i = 0; i < count; i++)
+        ob_name_list_append(buffer, size, &length, specs[i].name);
 }
 
 void ob_format_shortest(double x, char *buffer, size_t size)

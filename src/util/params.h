@@ -61,7 +61,14 @@ int ob_params_apply(const struct ob_param_spec *specs, size_t count,
 int ob_params_find(const struct ob_param_spec *specs, size_t count,
                    const char *name);
 
-/* Writes the names of specs as "a, b, c" into buffer (truncated to size). */
+/* Appends ", name" (or "name" first) to the list in buffer, whose length
+ * *length tracks; when the rest would not fit it ends the list with "..."
+ * and ignores later names. Start with buffer[0] = '\0', *length = 0. */
+void ob_name_list_append(char *buffer, size_t size, size_t *length,
+                         const char *name);
+
+/* Writes the names of specs as "a, b, c" into buffer (truncated to size,
+ * ending with "..."). */
 void ob_params_names(const struct ob_param_spec *specs, size_t count,
                      char *buffer, size_t size);
 
