@@ -1534,7 +1534,7 @@ static void check_zipf_ratios(const struct ob_setting *settings, size_t count,
 
 Test(sparse_logreg, word_frequencies_follow_the_zipf_law)
 {
-    static const struct ob_setting steep[] = {{"zipf", "2"}, {"docs", "500"}};
+    static const struct ob_setting steep[] = {{"zipf", "2"}, {"train_rows", "500"}};
     struct ob_problem p;
     double counts[1000], grad[1001], zeros[1001] = {0};
     double total = 0.0, past_100 = 0.0;
@@ -1621,6 +1621,8 @@ Test(sparse_logreg, minimum_matches_the_documented_value)
 
     create(&p, "sparse-logreg", NULL, 0);
     cr_assert_eq(p.dim, 1001);
+    cr_assert_eq(p.kind, OB_PROBLEM_DATASET);
+    cr_assert_eq(p.train_rows, 2000);
     cr_assert_eq(p.stochastic, 0);
     cr_assert_eq(p.examples_per_gradient, 2000);
     for (size_t i = 0; i < p.dim; i++)
@@ -1636,79 +1638,148 @@ Test(sparse_logreg, minimum_matches_the_documented_value)
     ob_problem_destroy(&p);
 }
 
-Test(sparse_logreg, minibatch_gradient_is_unbiased)
+/* A point near zero where every document's score differs. */
+static void sparse_point(double *x, size_t dim)
 {
-    static const struct ob_setting batch = {"batch", "32"};
-    const int draws = 4000;
+    for (size_t i = 0; i < dim; i++)
+        x[i] = 0.1 * (double)(i % 5) - 0.2;
+}
+
+Test(sparse_logreg, minibatch_slices_of_an_epoch_average_to_the_full_batch)
+{
+    static const struct ob_setting batch = {"batch", "40"};
     struct ob_problem p;
-    struct ob_rng rng;
-    double *exact, *grad, *sum, *squares, *x;
-    double exact_loss, loss_sum = 0.0, loss_squares = 0.0, mean, error;
+    double x[1001], full[1001], grad[1001], sum[1001] = {0};
+    double full_loss, loss_sum = 0.0;
+    size_t order[2000];
 
     create(&p, "sparse-logreg", &batch, 1);
+    cr_assert_eq(p.kind, OB_PROBLEM_DATASET);
     cr_assert_eq(p.stochastic, 1);
-    cr_assert_eq(p.examples_per_gradient, 32);
-    exact = new_vector(p.dim);
-    grad = new_vector(p.dim);
-    sum = new_vector(p.dim);
-    squares = new_vector(p.dim);
-    x = new_vector(p.dim);
-    for (size_t i = 0; i < p.dim; i++)
-        x[i] = 0.1 * (double)(i % 5) - 0.2;
-    exact_loss = ob_problem_eval(&p, x, exact, NULL);
-    ob_rng_seed(&rng, 77);
-    for (int k = 0; k < draws; k++) {
-        double loss = ob_problem_eval(&p, x, grad, &rng);
+    cr_assert_eq(p.batch, 40);
+    cr_assert_eq(p.examples_per_gradient, 40);
+    cr_assert_eq(ob_problem_steps_per_epoch(&p), 50);
+    sparse_point(x, p.dim);
+    full_loss = ob_problem_eval(&p, x, full, NULL);
 
-        loss_sum += loss;
-        loss_squares += loss * loss;
-        for (size_t i = 0; i < p.dim; i++) {
+    /* One epoch in reversed order, 50 slices of 40: each slice carries
+     * the whole penalty, so their mean is the full-batch loss. */
+    for (size_t i = 0; i < 2000; i++)
+        order[i] = 1999 - i;
+    for (size_t k = 0; k < 50; k++) {
+        loss_sum += p.type->eval_rows(&p, x, grad, order + 40 * k, 40);
+        for (size_t i = 0; i < p.dim; i++)
             sum[i] += grad[i];
-            squares[i] += grad[i] * grad[i];
-        }
     }
+    cr_assert(fabs(loss_sum / 50.0 - full_loss) <= 1e-14,
+              "mean of slices %.17g, full batch %.17g", loss_sum / 50.0,
+              full_loss);
+    for (size_t i = 0; i < p.dim; i++)
+        cr_assert(fabs(sum[i] / 50.0 - full[i]) <= 1e-14,
+                  "coordinate %zu: mean of slices %.17g, full batch %.17g",
+                  i, sum[i] / 50.0, full[i]);
 
-    /* Each mean within five of its standard errors, estimated from the
-     * draws themselves; a word no document at all holds has the same
-     * gradient l2 x_k in every draw, and a zero error. */
-    mean = loss_sum / draws;
-    error = sqrt(fmax(loss_squares / draws - mean * mean, 0.0) / draws);
-    cr_expect(fabs(mean - exact_loss) <= 5.0 * error, "loss %.17g, exact %.17g",
-              mean, exact_loss);
+    /* All rows in one call: the full batch up to rounding. */
+    loss_sum = p.type->eval_rows(&p, x, grad, order, 2000);
+    cr_assert(fabs(loss_sum - full_loss) <= 1e-14, "%.17g, %.17g", loss_sum,
+              full_loss);
+    for (size_t i = 0; i < p.dim; i++)
+        cr_assert(fabs(grad[i] - full[i]) <= 1e-14,
+                  "coordinate %zu: all rows %.17g, full batch %.17g", i,
+                  grad[i], full[i]);
+    ob_problem_destroy(&p);
+}
+
+/* Central differences of eval_rows on a few documents, every coordinate:
+ * the loss is smooth with third derivatives of order counts^3 (at most a
+ * few hundred here), so the error is near 1e-9 and 1e-6 of max(1, |g|)
+ * keeps a wide margin. */
+Test(sparse_logreg, eval_rows_gradient_matches_finite_differences)
+{
+    static const size_t rows[] = {0, 17, 17, 444, 1999};
+    const size_t count = sizeof rows / sizeof rows[0];
+    struct ob_problem p;
+    double x[1001], grad[1001], probe[1001];
+    double scale = 1.0;
+
+    create(&p, "sparse-logreg", NULL, 0);
+    sparse_point(x, p.dim);
+    p.type->eval_rows(&p, x, grad, rows, count);
+    for (size_t i = 0; i < p.dim; i++)
+        scale = fmax(scale, fabs(grad[i]));
+    memcpy(probe, x, sizeof x);
     for (size_t i = 0; i < p.dim; i++) {
-        mean = sum[i] / draws;
-        error = sqrt(fmax(squares[i] / draws - mean * mean, 0.0) / draws);
-        cr_expect(fabs(mean - exact[i]) <= 5.0 * error + 1e-12,
-                  "coordinate %zu: mean %.17g, exact %.17g, error %g", i, mean,
-                  exact[i], error);
+        double h = cbrt(2.220446049250313e-16) * fmax(1.0, fabs(x[i]));
+        double up, down;
+
+        probe[i] = x[i] + h;
+        up = p.type->eval_rows(&p, probe, NULL, rows, count);
+        probe[i] = x[i] - h;
+        down = p.type->eval_rows(&p, probe, NULL, rows, count);
+        probe[i] = x[i];
+        cr_expect(fabs((up - down) / ((x[i] + h) - (x[i] - h)) - grad[i]) <=
+                      1e-6 * scale,
+                  "d/dx%zu: analytic %.17g, central difference %.17g", i,
+                  grad[i], (up - down) / ((x[i] + h) - (x[i] - h)));
     }
-    free(exact);
-    free(grad);
-    free(sum);
-    free(squares);
+    ob_problem_destroy(&p);
+}
+
+Test(sparse_logreg, test_split_gives_the_documented_loss_and_accuracy)
+{
+    struct ob_problem p;
+    double loss, accuracy, *x;
+
+    create(&p, "sparse-logreg", NULL, 0);
+    /* At zero every score is 0, class 0 is predicted, the loss is log 2;
+     * 252 of the 500 test labels are 0. */
+    p.type->evaluate_test(&p, p.start, &loss, &accuracy);
+    cr_assert(fabs(loss - log(2.0)) < 500.0 * 2.3e-16 * log(2.0),
+              "test loss %.17g", loss);
+    cr_assert_eq(accuracy, 252.0 / 500.0, "accuracy %.17g", accuracy);
+
+    /* The header's figures at the minimiser, and with the weights of the
+     * words ranked past 100 set to zero. */
+    p.type->evaluate_test(&p, p.minimizer, &loss, &accuracy);
+    cr_assert(fabs(loss - 0.293) < 5e-4, "test loss %.17g", loss);
+    cr_assert_eq(accuracy, 433.0 / 500.0, "accuracy %.17g", accuracy);
+    x = new_vector(p.dim);
+    memcpy(x, p.minimizer, sizeof(double) * 100);
+    x[1000] = p.minimizer[1000];
+    p.type->evaluate_test(&p, x, &loss, &accuracy);
+    cr_assert_eq(accuracy, 419.0 / 500.0, "accuracy %.17g", accuracy);
     free(x);
     ob_problem_destroy(&p);
 }
 
-Test(sparse_logreg, minibatch_draws_batch_documents_with_replacement)
+Test(sparse_logreg, test_rows_leave_the_training_set_alone)
 {
-    static const struct ob_setting batch = {"batch", "32"};
+    static const struct ob_setting fewer = {"test_rows", "100"};
+    struct ob_problem first, other;
+    double loss_first, loss_other, accuracy_first, accuracy_other;
+
+    create(&first, "sparse-logreg", NULL, 0);
+    create(&other, "sparse-logreg", &fewer, 1);
+    cr_assert(sparse_instances_agree(&first, &other),
+              "test_rows changed the training documents");
+    first.type->evaluate_test(&first, first.minimizer, &loss_first,
+                              &accuracy_first);
+    other.type->evaluate_test(&other, other.minimizer, &loss_other,
+                              &accuracy_other);
+    cr_assert_neq(loss_first, loss_other);
+    ob_problem_destroy(&first);
+    ob_problem_destroy(&other);
+}
+
+Test(sparse_logreg, a_batch_of_every_document_is_the_full_batch)
+{
     static const struct ob_setting whole = {"batch", "2000"};
     struct ob_problem p;
-    struct ob_rng rng, expected;
-
-    create(&p, "sparse-logreg", &batch, 1);
-    ob_rng_seed(&rng, 3);
-    expected = rng;
-    ob_problem_eval(&p, p.start, NULL, &rng);
-    for (int k = 0; k < 32; k++)
-        ob_rng_below(&expected, 2000);
-    cr_assert_eq(memcmp(&rng, &expected, sizeof rng), 0);
-    ob_problem_destroy(&p);
 
     create(&p, "sparse-logreg", &whole, 1);
-    cr_assert_eq(p.stochastic, 0, "a batch of every document");
+    cr_assert_eq(p.stochastic, 0);
     cr_assert_eq(p.examples_per_gradient, 2000);
+    cr_assert_eq(ob_problem_steps_per_epoch(&p), 1);
     ob_problem_destroy(&p);
 }
 
@@ -1720,10 +1791,11 @@ Test(errors, bad_sparse_logreg_settings_are_named)
         {"words", "0", "words=0"},      {"zipf", "0", "zipf=0"},
         {"zipf", "-0.5", "zipf=-0.5"},  {"zipf", "21", "zipf=21"},
         {"l2", "0", "l2=0"},            {"l2", "-1", "l2=-1"},
-        {"length", "0", "length=0"},    {"docs", "0", "docs=0"},
+        {"length", "0", "length=0"},    {"train_rows", "0", "train_rows=0"},
+        {"test_rows", "0", "test_rows=0"},
         {"batch", "-1", "batch=-1"},    {"data_seed", "-1", "data_seed=-1"},
     };
-    static const struct ob_setting too_many[] = {{"docs", "1000000"},
+    static const struct ob_setting too_many[] = {{"train_rows", "1000000"},
                                                  {"length", "11"}};
     struct ob_error err;
 
@@ -1736,41 +1808,8 @@ Test(errors, bad_sparse_logreg_settings_are_named)
     }
     cr_assert_eq(create_fails_with("sparse-logreg", too_many, 2, &err),
                  OB_EINVAL);
-    assert_mentions(err.message, "docs=1e+06");
+    assert_mentions(err.message, "train_rows=1e+06");
     assert_mentions(err.message, "length=11");
-}
-
-Test(sparse_logreg, minibatches_follow_the_stream_seed)
-{
-    static const struct ob_setting batch = {"batch", "32"};
-    struct ob_problem p;
-    struct ob_rng a, b, c;
-    double *ga, *gb, *gc;
-    int same = 1, other = 1;
-
-    create(&p, "sparse-logreg", &batch, 1);
-    ga = new_vector(p.dim);
-    gb = new_vector(p.dim);
-    gc = new_vector(p.dim);
-    ob_rng_seed(&a, 99);
-    ob_rng_seed(&b, 99);
-    ob_rng_seed(&c, 100);
-    for (int call = 0; call < 3; call++) {
-        double la = ob_problem_eval(&p, p.start, ga, &a);
-        double lb = ob_problem_eval(&p, p.start, gb, &b);
-        double lc = ob_problem_eval(&p, p.start, gc, &c);
-
-        same = same && memcmp(&la, &lb, sizeof la) == 0 &&
-               memcmp(ga, gb, sizeof(double) * p.dim) == 0;
-        other = other && memcmp(&la, &lc, sizeof la) == 0 &&
-                memcmp(ga, gc, sizeof(double) * p.dim) == 0;
-    }
-    cr_assert(same, "the same stream seed gave different minibatches");
-    cr_assert(!other, "stream seeds 99 and 100 gave the same minibatches");
-    free(ga);
-    free(gb);
-    free(gc);
-    ob_problem_destroy(&p);
 }
 
 /* ---- linreg-synthetic and matrix-factorization ---- */
