@@ -492,3 +492,77 @@ Test(suite, dataset_problems_run_epochs_with_test_metrics)
     ob_suite_free(&suite);
     remove_tree(dir);
 }
+
+/* A cheap problem at the suite's replicates beside one with its own. */
+static const char *const budget_suite =
+    "[suite]\nname = budget\nseed = 10\nseeds = 3\ntuning_seeds = 2\n"
+    "steps = 50\n"
+    "[optimizer sgd]\ntype = sgd\nlr = 0.01\n"
+    "[optimizer adam]\ntype = adam\nlr = 0.01, 0.1\n"
+    "[problem q]\ntype = quadratic\n"
+    "[problem noisy]\ntype = noisy-quadratic\nseeds = 1\ntuning_seeds = 4\n"
+    "steps = 20\n";
+
+Test(suite, problems_run_their_own_seeds_and_tuning_seeds)
+{
+    static const char *const files[] = {"runs.csv", "targets.csv",
+                                        "traces.csv", "summary.csv"};
+    struct ob_suite_options options = {NULL, 1, 0, 0, 0, NULL, 0, NULL};
+    struct ob_suite_report report;
+    struct ob_suite suite;
+    struct ob_error err;
+    char one[64], two[64];
+    char *runs, *summary;
+
+    make_temp_dir(one, sizeof one);
+    make_temp_dir(two, sizeof two);
+    load_suite(&suite, one, budget_suite);
+    options.out_dir = one;
+    cr_assert_eq(ob_suite_run(&suite, &options, &report, &err), OB_OK, "%s",
+                 err.message);
+    /* q: 2 lr x 2 tuning seeds, 2 entries x 3 seeds; noisy: 2 x 4 and
+     * 2 x 1. */
+    cr_assert_eq(report.runs, 4 + 6 + 8 + 2);
+    runs = result_file(one, "budget", "runs.csv");
+    summary = result_file(one, "budget", "summary.csv");
+    cr_assert_eq(count_matching_lines(runs, "noisy,adam,1013,"), 2, "%s",
+                 runs);
+    cr_assert_eq(count_matching_lines(runs, "q,adam,1013,"), 0);
+    cr_assert_eq(count_matching_lines(runs, "q,adam,1011,"), 2);
+    cr_assert_eq(count_matching_lines(runs, "noisy,sgd,10,"), 1);
+    cr_assert_eq(count_matching_lines(runs, "noisy,sgd,11,"), 0);
+    cr_assert_eq(count_matching_lines(runs, "q,sgd,12,"), 1);
+    cr_assert_eq(count_matching_lines(summary, "noisy,adam,lr="), 1);
+    cr_assert_not_null(strstr(summary, "\nnoisy,sgd,lr=0.01,1,"), "%s",
+                       summary);
+    cr_assert_not_null(strstr(summary, "\nq,sgd,lr=0.01,3,"), "%s", summary);
+    free(runs);
+    free(summary);
+
+    /* Byte for byte the same on two threads; --seeds then wins over every
+     * problem's own reported seeds, not over tuning seeds. */
+    options.out_dir = two;
+    options.threads = 2;
+    cr_assert_eq(ob_suite_run(&suite, &options, &report, &err), OB_OK, "%s",
+                 err.message);
+    for (size_t i = 0; i < 4; i++) {
+        char *a = result_file(one, "budget", files[i]);
+        char *b = result_file(two, "budget", files[i]);
+
+        cr_assert_not_null(a, "missing %s", files[i]);
+        cr_assert(b != NULL && strcmp(a, b) == 0, "%s differs", files[i]);
+        free(a);
+        free(b);
+    }
+    options.seeds = 2;
+    cr_assert_eq(ob_suite_run(&suite, &options, &report, &err), OB_OK, "%s",
+                 err.message);
+    cr_assert_eq(report.runs, 4 + 4 + 8 + 4);
+    runs = result_file(two, "budget", "runs.csv");
+    cr_assert_eq(count_matching_lines(runs, "noisy,sgd,11,"), 1, "%s", runs);
+    cr_assert_eq(count_matching_lines(runs, "q,sgd,12,"), 0);
+    free(runs);
+    ob_suite_free(&suite);
+    remove_tree(one);
+    remove_tree(two);
+}

@@ -543,6 +543,87 @@ Test(suite_file, accepts_values_that_need_the_others)
     rmdir(dir);
 }
 
+Test(suite_file, a_problem_sets_its_own_budget)
+{
+    char dir[64] = "", path[128];
+    struct ob_suite suite;
+    struct ob_error err = {0};
+    const struct ob_suite_problem *own, *plain;
+
+    write_temp(dir, sizeof dir, "budget.ini",
+               "[suite]\nseeds = 5\ntuning_seeds = 3\n"
+               "[optimizer a]\ntype = sgd\n"
+               "[problem own]\ntype = logreg-breast-cancer\nbatch = 32\n"
+               "epochs = 2\nseeds = 2\ntuning_seeds = 1\n"
+               "[problem plain]\ntype = beale\nsteps = 40\n",
+               path, sizeof path);
+    cr_assert_eq(ob_suite_load(&suite, path, &err), OB_OK, "%s", err.message);
+    own = &suite.problems[0];
+    plain = &suite.problems[1];
+    cr_assert_eq(own->epochs, 2);
+    cr_assert_eq(own->seeds, 2);
+    cr_assert_eq(own->tuning_seeds, 1);
+    cr_assert_eq(own->steps, 0);
+    cr_assert_eq(own->setting_count, 1, "budget keys are not parameters");
+    cr_assert_str_eq(own->settings[0].key, "batch");
+    cr_assert_eq(plain->steps, 40);
+    cr_assert_eq(plain->seeds, 0);
+    cr_assert_eq(plain->setting_count, 0);
+    cr_assert_eq(ob_suite_replicates(&suite, 0, 0), 2);
+    cr_assert_eq(ob_suite_replicates(&suite, 0, 1), 1);
+    cr_assert_eq(ob_suite_replicates(&suite, 1, 0), 5);
+    cr_assert_eq(ob_suite_replicates(&suite, 1, 1), 3);
+    cr_assert_eq(ob_suite_most_replicates(&suite, 0), 5);
+    cr_assert_eq(ob_suite_most_replicates(&suite, 1), 3);
+    ob_suite_free(&suite);
+    unlink(path);
+    rmdir(dir);
+}
+
+Test(suite_file, a_problem_with_more_replicates_raises_the_most)
+{
+    char dir[64] = "", path[128];
+    struct ob_suite suite;
+    struct ob_error err = {0};
+
+    write_temp(dir, sizeof dir, "more.ini",
+               "[suite]\nseeds = 2\ntuning_seeds = 2\n" VALID_ENTRIES
+               "seeds = 7\ntuning_seeds = 9\n",
+               path, sizeof path);
+    cr_assert_eq(ob_suite_load(&suite, path, &err), OB_OK, "%s", err.message);
+    cr_assert_eq(ob_suite_most_replicates(&suite, 0), 7);
+    cr_assert_eq(ob_suite_most_replicates(&suite, 1), 9);
+    ob_suite_free(&suite);
+    unlink(path);
+    rmdir(dir);
+}
+
+Test(suite_file, rejects_problem_budgets_out_of_range_at_their_line)
+{
+    expect_text_error(VALID_ENTRIES "seeds = 0\n", 5, OB_EINVAL,
+                      "seeds=0 must be in [1, 1000000]");
+    expect_text_error(VALID_ENTRIES "steps = 10\ntuning_seeds = 1.5\n", 6,
+                      OB_EINVAL, "tuning_seeds='1.5' is not a whole number");
+    expect_text_error(VALID_ENTRIES "epochs = 0\n", 5, OB_EINVAL,
+                      "epochs=0 must be in [1, 1000000]");
+    expect_text_error(VALID_ENTRIES "seeds = 2\nseeds = 3\n", 6, OB_EINVAL,
+                      "duplicate key 'seeds' (first at line 5)");
+}
+
+Test(suite_file, no_problem_parameter_is_named_like_a_budget_key)
+{
+    for (size_t i = 0; i < ob_problem_type_count; i++) {
+        const struct ob_problem_type *type = ob_problem_types[i];
+
+        for (size_t k = 0; k < type->param_count; k++)
+            cr_assert(!ob_suite_is_budget_key(type->params[k].name),
+                      "%s's parameter %s would be read as a budget",
+                      type->name, type->params[k].name);
+    }
+    cr_assert(ob_suite_is_budget_key("tuning_seeds"));
+    cr_assert(!ob_suite_is_budget_key("train_rows"));
+}
+
 Test(suite_file, reports_a_missing_data_file_at_the_problem_line)
 {
     char empty[64] = "/tmp/optbench-nodata-XXXXXX";
@@ -611,4 +692,25 @@ Test(suite_file, finds_the_source_tree_suites_by_default)
 {
     unsetenv("OPTBENCH_SUITE_DIR");
     assert_mentions(ob_suite_dir(), "problems/suites");
+}
+
+/* The default suite is what `make run` shows: every type of the catalogue
+ * has an entry in it. */
+Test(suite_file, the_default_suite_holds_every_problem_type)
+{
+    struct ob_suite suite;
+    struct ob_error err = {0};
+
+    unsetenv("OPTBENCH_SUITE_DIR");
+    cr_assert_eq(ob_suite_load_named(&suite, "default", &err), OB_OK, "%s",
+                 err.message);
+    for (size_t i = 0; i < ob_problem_type_count; i++) {
+        int found = 0;
+
+        for (size_t q = 0; q < suite.problem_count; q++)
+            found |= suite.problems[q].type == ob_problem_types[i];
+        cr_expect(found, "the default suite has no %s",
+                  ob_problem_types[i]->name);
+    }
+    ob_suite_free(&suite);
 }

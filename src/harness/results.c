@@ -248,7 +248,8 @@ static int lr_sensitivity(const struct ob_plan *plan, size_t tuning_end,
             lr_index = (int)k;
     if (lr_index < 0)
         return 0;
-    scores = malloc(sizeof(double) * (plan->suite->tuning_seeds + 1));
+    scores = malloc(sizeof(double) *
+                    (ob_suite_most_replicates(plan->suite, 1) + 1));
     if (scores == NULL)
         return 0;
     variant_digits(entry, chosen, chosen_digits);
@@ -301,8 +302,9 @@ static int write_summary(const struct ob_paths *paths,
                          struct ob_error *err)
 {
     const struct ob_suite *suite = plan->suite;
+    size_t most = ob_suite_most_replicates(suite, 0);
     struct ob_atomic_file file;
-    double *values = malloc(sizeof(double) * (suite->seeds + 1) * 3);
+    double *values = malloc(sizeof(double) * (most + 1) * 3);
     int status;
 
     if (values == NULL)
@@ -332,8 +334,8 @@ static int write_summary(const struct ob_paths *paths,
         for (size_t o = 0; o < suite->optimizer_count; o++) {
             const struct ob_suite_optimizer *entry = &suite->optimizers[o];
             size_t pair = q * suite->optimizer_count + o;
-            double *finals = values, *steps = values + suite->seeds + 1;
-            double *areas = steps + suite->seeds + 1, low = 0, high = 0;
+            double *finals = values, *steps = values + most + 1;
+            double *areas = steps + most + 1, low = 0, high = 0;
             size_t runs = 0, reached = 0, diverged = 0, stalled = 0;
             char settings[1024];
             FILE *out = file.stream;
@@ -483,7 +485,8 @@ static int chart_problem(const struct ob_paths *paths,
     const struct ob_suite *suite = plan->suite;
     size_t count = suite->optimizer_count, longest = 0, drawn = 0;
     struct ob_chart_series *series = calloc(count, sizeof *series);
-    double *column = malloc(sizeof(double) * (suite->seeds + 1));
+    double *column =
+        malloc(sizeof(double) * (ob_suite_most_replicates(suite, 0) + 1));
     double *buffers = NULL;
     int known = !isnan(problem->minimum), all_positive = 1, status;
     double lowest = INFINITY, start_loss = NAN;

@@ -460,7 +460,7 @@ static void variant_medians(const struct ob_plan *plan, size_t begin,
 static void choose_variants(struct ob_plan *plan, size_t tuning_end)
 {
     const struct ob_suite *suite = plan->suite;
-    size_t seeds = suite->tuning_seeds;
+    size_t seeds = ob_suite_most_replicates(suite, 1);
     double *scratch = malloc(sizeof(double) * (seeds + 1));
 
     for (size_t q = 0; q < suite->problem_count; q++)
@@ -510,6 +510,7 @@ int ob_suite_run(const struct ob_suite *suite,
                  struct ob_suite_report *report, struct ob_error *err)
 {
     struct ob_suite run_suite = *suite;
+    struct ob_suite_problem *entries = NULL;
     struct ob_problem *problems = NULL;
     struct ob_plan plan;
     struct ob_progress progress;
@@ -522,8 +523,6 @@ int ob_suite_run(const struct ob_suite *suite,
 
     memset(&plan, 0, sizeof plan);
     memset(report, 0, sizeof *report);
-    if (options->seeds > 0)
-        run_suite.seeds = options->seeds;
     plan.suite = &run_suite;
     threads = options->threads > 0 ? options->threads : omp_get_max_threads();
 
@@ -533,9 +532,19 @@ int ob_suite_run(const struct ob_suite *suite,
     plan.chosen = calloc(pairs, sizeof *plan.chosen);
     plan.selected = calloc(pairs, sizeof *plan.selected);
     problems = calloc(suite->problem_count, sizeof *problems);
-    if (plan.chosen == NULL || plan.selected == NULL || problems == NULL) {
+    entries = malloc(sizeof *entries * suite->problem_count);
+    if (plan.chosen == NULL || plan.selected == NULL || problems == NULL ||
+        entries == NULL) {
         status = ob_errorf(err, OB_ENOMEM, "out of memory");
         goto done;
+    }
+    /* --seeds wins over the suite's seeds and every problem's own. */
+    memcpy(entries, suite->problems, sizeof *entries * suite->problem_count);
+    run_suite.problems = entries;
+    if (options->seeds > 0) {
+        run_suite.seeds = options->seeds;
+        for (size_t q = 0; q < suite->problem_count; q++)
+            entries[q].seeds = 0;
     }
     for (size_t q = 0; q < suite->problem_count; q++)
         for (size_t o = 0; o < suite->optimizer_count; o++) {
@@ -568,7 +577,7 @@ int ob_suite_run(const struct ob_suite *suite,
             for (size_t v = 0; v < entry->variant_count && status == OB_OK;
                  v++)
                 status = add_slots(&plan, OB_PHASE_TUNE, q, o, v,
-                                   run_suite.tuning_seeds);
+                                   ob_suite_replicates(&run_suite, q, 1));
         }
     tuning_end = plan.count;
     if (status != OB_OK) {
@@ -587,8 +596,11 @@ int ob_suite_run(const struct ob_suite *suite,
     if (status != OB_OK)
         goto done;
 
-    progress.total = tuning_end +
-                     selected_pairs * run_suite.seeds;
+    progress.total = tuning_end;
+    for (size_t pair = 0; pair < pairs; pair++)
+        if (plan.selected[pair])
+            progress.total += ob_suite_replicates(
+                &run_suite, pair / suite->optimizer_count, 0);
     progress.done = 0;
     progress.started = omp_get_wtime();
     progress.resumed = ob_journal_fill(&journal_index, &plan, 0, tuning_end);
@@ -607,7 +619,8 @@ int ob_suite_run(const struct ob_suite *suite,
 
             if (plan.selected[pair])
                 status = add_slots(&plan, OB_PHASE_FINAL, q, o,
-                                   plan.chosen[pair], run_suite.seeds);
+                                   plan.chosen[pair],
+                                   ob_suite_replicates(&run_suite, q, 0));
         }
     if (status != OB_OK) {
         status = ob_errorf(err, OB_ENOMEM, "out of memory for the plan");
@@ -662,6 +675,7 @@ done:
     for (size_t q = 0; problems != NULL && q < suite->problem_count; q++)
         ob_problem_destroy(&problems[q]);
     free(problems);
+    free(entries);
     free_plan(&plan);
     return status;
 }

@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -666,10 +667,53 @@ static int finish_optimizer(struct loader *ld)
     return validate_entry(ld, &c, entry, owner);
 }
 
+/* Keys of a [problem] section that set its budget, not a parameter of the
+ * problem: each overrides the suite's value of the same name. */
+static const struct {
+    const char *key;
+    double min, max;
+    size_t offset; /* of the size_t in struct ob_suite_problem */
+} problem_budget_keys[] = {
+    {"steps", 1.0, 1e9, offsetof(struct ob_suite_problem, steps)},
+    {"epochs", 1.0, 1e6, offsetof(struct ob_suite_problem, epochs)},
+    {"seeds", 1.0, 1e6, offsetof(struct ob_suite_problem, seeds)},
+    {"tuning_seeds", 1.0, 1e6, offsetof(struct ob_suite_problem,
+                                        tuning_seeds)},
+};
+#define PROBLEM_BUDGET_KEY_COUNT                                               \
+    (sizeof problem_budget_keys / sizeof problem_budget_keys[0])
+
+int ob_suite_is_budget_key(const char *key)
+{
+    for (size_t i = 0; i < PROBLEM_BUDGET_KEY_COUNT; i++)
+        if (strcmp(key, problem_budget_keys[i].key) == 0)
+            return 1;
+    return 0;
+}
+
+/* Parses the budget keys of the section into entry. */
+static int set_problem_budget(struct loader *ld,
+                              struct ob_suite_problem *entry)
+{
+    for (size_t i = 0; i < PROBLEM_BUDGET_KEY_COUNT; i++) {
+        const struct raw_key *rk = find_key(ld, problem_budget_keys[i].key);
+        double value;
+
+        if (rk == NULL)
+            continue;
+        if (parse_whole(ld, rk, problem_budget_keys[i].min,
+                        problem_budget_keys[i].max, &value) != OB_OK)
+            return ld->status;
+        *(size_t *)((char *)entry + problem_budget_keys[i].offset) =
+            (size_t)value;
+    }
+    return OB_OK;
+}
+
 static int finish_problem(struct loader *ld)
 {
     struct ob_suite *suite = ld->suite;
-    const struct raw_key *type_key, *start_key, *steps_key, *epochs_key;
+    const struct raw_key *type_key, *start_key;
     struct ob_suite_problem *entry, *grown;
     struct ob_suite_optimizer view = {0};
     struct checker c = {check_problem, NULL, NULL, 0};
@@ -706,23 +750,8 @@ static int finish_problem(struct loader *ld)
     if (start_key != NULL && parse_numbers(ld, start_key, &entry->start,
                                            &entry->start_count) != OB_OK)
         return ld->status;
-    /* A problem may set its own budget, overriding the suite's. */
-    steps_key = find_key(ld, "steps");
-    epochs_key = find_key(ld, "epochs");
-    if (steps_key != NULL) {
-        double value;
-
-        if (parse_whole(ld, steps_key, 1.0, 1e9, &value) != OB_OK)
-            return ld->status;
-        entry->steps = (size_t)value;
-    }
-    if (epochs_key != NULL) {
-        double value;
-
-        if (parse_whole(ld, epochs_key, 1.0, 1e6, &value) != OB_OK)
-            return ld->status;
-        entry->epochs = (size_t)value;
-    }
+    if (set_problem_budget(ld, entry) != OB_OK)
+        return ld->status;
 
     /* Problem parameters are never swept: each is one value as written,
      * checked like an optimizer's so errors name the right line. The key
@@ -739,8 +768,8 @@ static int finish_problem(struct loader *ld)
         struct raw_key *rk = &ld->keys[k];
         struct ob_suite_param *param = &view.params[view.param_count];
 
-        if (rk == type_key || rk == start_key || rk == steps_key ||
-            rk == epochs_key)
+        if (rk == type_key || rk == start_key ||
+            ob_suite_is_budget_key(rk->key))
             continue;
         param->key = rk->key;
         param->values = &rk->value;
@@ -757,8 +786,8 @@ static int finish_problem(struct loader *ld)
         struct raw_key *rk = &ld->keys[k];
         struct ob_setting *setting = &entry->settings[entry->setting_count];
 
-        if (rk == type_key || rk == start_key || rk == steps_key ||
-            rk == epochs_key)
+        if (rk == type_key || rk == start_key ||
+            ob_suite_is_budget_key(rk->key))
             continue;
         setting->key = rk->key;
         setting->value = rk->value;
@@ -1290,4 +1319,24 @@ void ob_suite_variant_text(const struct ob_suite_optimizer *o, size_t v,
         length += (size_t)snprintf(buffer + length, size - length, "%s%s=%s",
                                    p ? " " : "", o->params[p].key,
                                    o->params[p].values[value_index(o, v, p)]);
+}
+
+size_t ob_suite_replicates(const struct ob_suite *suite, size_t q, int tuning)
+{
+    const struct ob_suite_problem *entry = &suite->problems[q];
+
+    if (tuning)
+        return entry->tuning_seeds > 0 ? entry->tuning_seeds
+                                       : suite->tuning_seeds;
+    return entry->seeds > 0 ? entry->seeds : suite->seeds;
+}
+
+size_t ob_suite_most_replicates(const struct ob_suite *suite, int tuning)
+{
+    size_t most = tuning ? suite->tuning_seeds : suite->seeds;
+
+    for (size_t q = 0; q < suite->problem_count; q++)
+        if (ob_suite_replicates(suite, q, tuning) > most)
+            most = ob_suite_replicates(suite, q, tuning);
+    return most;
 }

@@ -24,11 +24,14 @@
  *   type = quadratic           a problem type
  *   h = 1,10,100,1000          problem parameters (never swept)
  *   start = 1,1,1,1            optional start (default: the problem's)
- *   steps = 500                optional budget of this problem, overriding
- *   epochs = 5                 the suite's steps / epochs
+ *   steps = 500                optional budget of this problem, each
+ *   epochs = 5                 overriding the suite's key of the same
+ *   seeds = 3                  name: a costly problem can run fewer
+ *   tuning_seeds = 1           replicates or a shorter training
  *
  * seed is a whole number in [0, 2^53]; seeds and tuning_seeds in
- * [1, 10^6]; steps in [1, 10^9]; eval_every in [0, 10^9]; targets are
+ * [1, 10^6]; steps in [1, 10^9]; eval_every in [0, 10^9]; a problem's
+ * epochs in [1, 10^6] (the suite's in [0, 10^6]); targets are
  * distinct positive numbers, stored decreasing. Labels are one word of
  * letters, digits and - _ . +, unique among optimizers and among
  * problems. A sweep lists its values separated by commas (spaces allowed
@@ -75,6 +78,8 @@ struct ob_suite_problem {
     size_t start_count;
     size_t steps;                /* 0: the suite's */
     size_t epochs;               /* 0: the suite's */
+    size_t seeds;                /* 0: the suite's */
+    size_t tuning_seeds;         /* 0: the suite's */
     int line;
 };
 
@@ -121,6 +126,17 @@ int ob_suite_load_named(struct ob_suite *suite, const char *name_or_path,
 
 /* Folder of the bundled suites. */
 const char *ob_suite_dir(void);
+
+/* Whether `key` in a [problem] section sets the problem's budget (steps,
+ * epochs, seeds, tuning_seeds) rather than one of its parameters. */
+int ob_suite_is_budget_key(const char *key);
+
+/* Replicates of problem entry q: its own tuning_seeds (tuning non-zero)
+ * or seeds, else the suite's. */
+size_t ob_suite_replicates(const struct ob_suite *suite, size_t q, int tuning);
+
+/* The most replicates of any problem entry (at least the suite's). */
+size_t ob_suite_most_replicates(const struct ob_suite *suite, int tuning);
 
 /* Frees everything load allocated; safe on a zeroed struct. */
 void ob_suite_free(struct ob_suite *suite);
