@@ -1534,7 +1534,8 @@ static void check_zipf_ratios(const struct ob_setting *settings, size_t count,
 
 Test(sparse_logreg, word_frequencies_follow_the_zipf_law)
 {
-    static const struct ob_setting steep[] = {{"zipf", "2"}, {"train_rows", "500"}};
+    static const struct ob_setting steep[] = {{"zipf", "2"},
+                                              {"train_rows", "500"}};
     struct ob_problem p;
     double counts[1000], grad[1001], zeros[1001] = {0};
     double total = 0.0, past_100 = 0.0;
