@@ -405,7 +405,10 @@ static int command_list(int argc, char **argv)
 
         printf("\n  %s: %s\n", type->name, type->description);
         if (ob_problem_create(&problem, type, NULL, 0, &err) != OB_OK) {
-            printf("    unavailable: %s\n", err.message);
+            printf("    %s, unavailable: %s\n",
+                   type->eval_rows != NULL ? "dataset" : "function",
+                   err.message);
+            print_params(type->params, type->param_count, "    ");
             continue;
         }
         printf("    %s, dimension %zu, %s, start ",
@@ -431,6 +434,33 @@ static int command_list(int argc, char **argv)
 }
 
 static volatile sig_atomic_t stop_requested = 0;
+
+/* One line for every problem the run will skip for want of its data set
+ * (those --only keeps), with the first one's reason, which says how to
+ * get the data. */
+static void warn_skipped(const struct ob_suite *suite, const char *only)
+{
+    char labels[512];
+    const char *reason = NULL;
+    size_t length = 0;
+
+    labels[0] = '\0';
+    for (size_t q = 0; q < suite->problem_count; q++) {
+        const struct ob_suite_problem *entry = &suite->problems[q];
+        int wanted = 0;
+
+        for (size_t o = 0; o < suite->optimizer_count && !wanted; o++)
+            wanted = ob_suite_pair_selected(only, entry->label,
+                                            suite->optimizers[o].label);
+        if (entry->unavailable == NULL || !wanted)
+            continue;
+        if (reason == NULL)
+            reason = entry->unavailable;
+        ob_name_list_append(labels, sizeof labels, &length, entry->label);
+    }
+    if (reason != NULL)
+        ob_log(OB_LOG_WARN, "skipping %s: %s", labels, reason);
+}
 
 static void request_stop(int signal_number)
 {
@@ -525,6 +555,8 @@ static int command_run(int argc, char **argv)
         ob_log(OB_LOG_ERROR, "%s", err.message);
         return status == OB_EIO ? EXIT_RUN_FAILED : EXIT_USAGE;
     }
+
+    warn_skipped(&suite, run_options.only);
 
     memset(&action, 0, sizeof action);
     action.sa_handler = request_stop;

@@ -6,6 +6,8 @@
 #include <signal.h>
 #include <time.h>
 
+#include "problem.h"
+
 #define ARGS(...) ((const char *const[]){__VA_ARGS__, NULL})
 
 static void assert_mentions(const struct cli_result *r, const char *needle)
@@ -238,6 +240,26 @@ Test(cli, missing_data_file_is_named_with_exit_1)
     free_result(&r);
 }
 
+Test(cli, trace_without_fashion_mnist_says_how_to_get_it_with_exit_1)
+{
+    char empty[64], fashion[128];
+    struct cli_result r;
+
+    make_temp_dir(empty, sizeof empty);
+    snprintf(fashion, sizeof fashion, "OPTBENCH_FASHION_MNIST_DIR=%s", empty);
+    r = run_cli(ARGS("trace", "--optimizer", "adam", "--problem",
+                     "softmax-fashion-mnist"),
+                ((const char *const[]){fashion, NULL}));
+    cr_assert_eq(r.exit_code, 1, "stderr: %s", r.err);
+    cr_assert_str_eq(r.out, "");
+    cr_assert_eq(count_lines(r.err), 1, "%s", r.err);
+    assert_mentions(&r, "optbench: fashion-mnist is not installed: no ");
+    assert_mentions(&r, empty);
+    assert_mentions(&r, "apt-get install dataset-fashion-mnist");
+    free_result(&r);
+    rmdir(empty);
+}
+
 Test(list, names_every_optimizer_and_problem_with_defaults)
 {
     static const char *const expected[] = {
@@ -254,6 +276,24 @@ Test(list, names_every_optimizer_and_problem_with_defaults)
     for (size_t i = 0; i < sizeof expected / sizeof expected[0]; i++)
         cr_assert_not_null(strstr(r.out, expected[i]),
                            "list should show '%s'", expected[i]);
+
+    /* Every problem: "  NAME: description", then a line naming its kind. */
+    for (size_t i = 0; i < ob_problem_type_count; i++) {
+        const struct ob_problem_type *type = ob_problem_types[i];
+        char heading[128], line[512];
+        const char *at, *next;
+
+        snprintf(heading, sizeof heading, "\n  %s: %s\n", type->name,
+                 type->description);
+        at = strstr(r.out, heading);
+        cr_assert_not_null(at, "list lacks '%s'", heading + 1);
+        next = at + strlen(heading);
+        snprintf(line, sizeof line, "%.*s", (int)strcspn(next, "\n"), next);
+        cr_assert(strncmp(line, type->eval_rows != NULL ? "    dataset, "
+                                                        : "    function, ",
+                          13) == 0,
+                  "%s: kind line '%s'", type->name, line);
+    }
     free_result(&r);
 }
 
@@ -262,23 +302,56 @@ static int gnuplot_available(void)
     return system("command -v gnuplot >/dev/null 2>&1") == 0;
 }
 
+/* Lines of text that contain needle. */
+static size_t lines_mentioning(const char *text, const char *needle)
+{
+    size_t count = 0;
+
+    for (const char *line = text; line != NULL && *line != '\0';) {
+        const char *end = strchr(line, '\n');
+        const char *hit = strstr(line, needle);
+
+        count += hit != NULL && (end == NULL || hit < end);
+        line = end != NULL ? end + 1 : NULL;
+    }
+    return count;
+}
+
+/* The default suite runs as on a machine without dataset-fashion-mnist
+ * (an empty folder stands in for it): the Fashion-MNIST problems, minutes
+ * of a single thread, are skipped with one line, and the rest runs. */
 Test(run, default_suite_is_identical_with_one_and_two_threads,
      .timeout = 240)
 {
-    char one[64], two[64], path[256];
+    char one[64], two[64], empty[64], path[256], fashion[128];
     struct cli_result r1, r2;
     static const char *const files[] = {"runs.csv", "traces.csv"};
     static const char *const charted[] = {"rosenbrock", "cliff",
                                           "logreg-breast-cancer"};
+    char *manifest;
 
     make_temp_dir(one, sizeof one);
     make_temp_dir(two, sizeof two);
+    make_temp_dir(empty, sizeof empty);
+    snprintf(fashion, sizeof fashion, "OPTBENCH_FASHION_MNIST_DIR=%s", empty);
     r1 = run_cli(ARGS("run", "--out", one),
-                 ((const char *const[]){"OMP_NUM_THREADS=1", NULL}));
+                 ((const char *const[]){"OMP_NUM_THREADS=1", fashion, NULL}));
     r2 = run_cli(ARGS("run", "--out", two, "--no-charts"),
-                 ((const char *const[]){"OMP_NUM_THREADS=2", NULL}));
+                 ((const char *const[]){"OMP_NUM_THREADS=2", fashion, NULL}));
     cr_assert_eq(r1.exit_code, 0, "stderr: %s", r1.err);
     cr_assert_eq(r2.exit_code, 0, "stderr: %s", r2.err);
+    cr_assert_eq(lines_mentioning(r1.err, "fashion"), 1, "%s", r1.err);
+    assert_mentions(&r1, "warning: skipping softmax-fashion-mnist, "
+                         "mlp-fashion-mnist: ");
+    assert_mentions(&r1, "apt-get install dataset-fashion-mnist");
+    assert_mentions(&r1, "OPTBENCH_FASHION_MNIST_DIR");
+    snprintf(path, sizeof path, "%s/results/default/manifest.json", one);
+    manifest = read_whole_file(path);
+    cr_assert_not_null(manifest);
+    cr_assert_not_null(strstr(manifest, "\"problem\": \"mlp-fashion-mnist\""),
+                       "%s", manifest);
+    free(manifest);
+    rmdir(empty);
 
     for (size_t i = 0; i < 2; i++) {
         char *a, *b;

@@ -538,6 +538,11 @@ Test(suite, problems_run_their_own_seeds_and_tuning_seeds)
     cr_assert_not_null(strstr(summary, "\nq,sgd,lr=0.01,3,"), "%s", summary);
     free(runs);
     free(summary);
+    /* Nothing was skipped, so the manifest has no such key. */
+    runs = result_file(one, "budget", "manifest.json");
+    cr_assert_not_null(runs);
+    cr_assert_null(strstr(runs, "skipped"), "%s", runs);
+    free(runs);
 
     /* Byte for byte the same on two threads; --seeds then wins over every
      * problem's own reported seeds, not over tuning seeds. */
@@ -565,4 +570,52 @@ Test(suite, problems_run_their_own_seeds_and_tuning_seeds)
     ob_suite_free(&suite);
     remove_tree(one);
     remove_tree(two);
+}
+
+Test(suite, skips_a_problem_whose_data_set_is_not_installed)
+{
+    struct ob_suite_options options = {NULL, 2, 0, 0, 0, NULL, 0, NULL};
+    struct ob_suite_report report;
+    struct ob_suite suite;
+    struct ob_error err;
+    char dir[64], empty[64] = "/tmp/optbench-nofashion-XXXXXX";
+    char *runs, *manifest;
+
+    cr_assert_not_null(mkdtemp(empty));
+    cr_assert_eq(setenv("OPTBENCH_FASHION_MNIST_DIR", empty, 1), 0);
+    make_temp_dir(dir, sizeof dir);
+    load_suite(&suite, dir,
+               "[suite]\nname = partial\nseeds = 2\nsteps = 20\n"
+               "[optimizer adam]\ntype = adam\nlr = 0.01\n"
+               "[problem fm]\ntype = softmax-fashion-mnist\n"
+               "train_rows = 100\n"
+               "[problem q]\ntype = quadratic\n");
+    cr_assert_not_null(suite.problems[0].unavailable);
+    options.out_dir = dir;
+    cr_assert_eq(ob_suite_run(&suite, &options, &report, &err), OB_OK, "%s",
+                 err.message);
+    cr_assert_eq(report.runs, 2);
+    runs = result_file(dir, "partial", "runs.csv");
+    manifest = result_file(dir, "partial", "manifest.json");
+    cr_assert_eq(count_matching_lines(runs, "q,adam,"), 2, "%s", runs);
+    cr_assert_eq(count_matching_lines(runs, "fm,"), 0, "%s", runs);
+    cr_assert_not_null(strstr(manifest, "\"skipped\": ["), "%s", manifest);
+    cr_assert_not_null(strstr(manifest, "\"problem\": \"fm\""), "%s",
+                       manifest);
+    cr_assert_not_null(strstr(manifest, "\"type\": \"softmax-fashion-mnist\""));
+    cr_assert_not_null(strstr(manifest, "apt-get install "
+                                        "dataset-fashion-mnist"));
+    free(runs);
+    free(manifest);
+
+    /* Nothing left to run is an error that says why. */
+    options.only = "fm";
+    cr_assert_eq(ob_suite_run(&suite, &options, &report, &err), OB_EMISSING);
+    cr_assert_not_null(strstr(err.message, "nothing to run in suite partial"),
+                       "%s", err.message);
+    cr_assert_not_null(strstr(err.message, empty), "%s", err.message);
+    ob_suite_free(&suite);
+    unsetenv("OPTBENCH_FASHION_MNIST_DIR");
+    rmdir(empty);
+    remove_tree(dir);
 }

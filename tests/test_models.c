@@ -938,21 +938,62 @@ Test(idx, mismatched_counts_name_the_labels_file)
     remove_dir(dir, fashion_files);
 }
 
-Test(idx, a_missing_file_gives_eio_with_the_install_hint)
+Test(idx, a_missing_set_gives_emissing_saying_how_to_get_it)
 {
     static const char *const none[] = {NULL};
+    char dir[4096], path[4200];
+    struct ob_dataset ds;
+    struct ob_problem p;
+    struct ob_error err = {0};
+
+    make_temp_dir(dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/train-images-idx3-ubyte.gz", dir);
+    cr_assert_eq(ob_fashion_mnist_load(&ds, dir, 0, &err), OB_EMISSING);
+    assert_mentions(err.message, "fashion-mnist is not installed: no ");
+    assert_mentions(err.message, path);
+    assert_mentions(err.message, "apt-get install dataset-fashion-mnist");
+    assert_mentions(err.message, "OPTBENCH_FASHION_MNIST_DIR");
+
+    /* A folder that does not exist, through the problems. */
+    snprintf(path, sizeof path, "%s/nowhere", dir);
+    cr_assert_eq(setenv("OPTBENCH_FASHION_MNIST_DIR", path, 1), 0);
+    cr_assert_eq(ob_problem_create(&p, ob_problem_find("mlp-fashion-mnist"),
+                                   NULL, 0, &err),
+                 OB_EMISSING);
+    assert_mentions(err.message, path);
+    unsetenv("OPTBENCH_FASHION_MNIST_DIR");
+    remove_dir(dir, none);
+}
+
+Test(idx, one_missing_file_of_four_is_named)
+{
     char dir[4096], path[4200];
     struct ob_dataset ds;
     struct ob_error err = {0};
 
     make_temp_dir(dir, sizeof dir);
-    snprintf(path, sizeof path, "%s/train-images-idx3-ubyte.gz", dir);
-    cr_assert_eq(ob_fashion_mnist_load(&ds, dir, 0, &err), OB_EIO);
+    write_tiny_fashion(dir, 256, 0);
+    snprintf(path, sizeof path, "%s/t10k-labels-idx1-ubyte.gz", dir);
+    cr_assert_eq(unlink(path), 0);
+    cr_assert_eq(ob_fashion_mnist_load(&ds, dir, 0, &err), OB_EMISSING);
+    assert_mentions(err.message, path);
+    remove_dir(dir, fashion_files);
+}
+
+Test(idx, a_missing_idx_file_gives_eio_with_the_install_hint)
+{
+    char dir[4096], path[4200];
+    struct ob_idx idx;
+    struct ob_error err = {0};
+
+    make_temp_dir(dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/images.gz", dir);
+    cr_assert_eq(ob_idx_load(&idx, path, 3, 0, &err), OB_EIO);
     assert_mentions(err.message, "cannot open ");
     assert_mentions(err.message, path);
     assert_mentions(err.message,
                     "install the Debian package dataset-fashion-mnist");
-    remove_dir(dir, none);
+    rmdir(dir);
 }
 
 Test(idx, the_installed_set_has_the_official_split)

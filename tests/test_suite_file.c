@@ -637,6 +637,81 @@ Test(suite_file, reports_a_missing_data_file_at_the_problem_line)
     rmdir(empty);
 }
 
+/* A fresh empty folder for OPTBENCH_FASHION_MNIST_DIR. */
+static void point_fashion_at_empty(char *dir, size_t size)
+{
+    snprintf(dir, size, "/tmp/optbench-nofashion-XXXXXX");
+    cr_assert_not_null(mkdtemp(dir));
+    cr_assert_eq(setenv("OPTBENCH_FASHION_MNIST_DIR", dir, 1), 0);
+}
+
+Test(suite_file, keeps_a_problem_without_its_data_set_as_unavailable)
+{
+    char empty[64], dir[64] = "", path[128];
+    struct ob_suite suite;
+    struct ob_error err = {0};
+    const struct ob_suite_problem *fashion;
+
+    point_fashion_at_empty(empty, sizeof empty);
+    write_temp(dir, sizeof dir, "fashion.ini",
+               VALID_ENTRIES "[problem fm]\ntype = mlp-fashion-mnist\n"
+                             "train_rows = 100\nwidth = 8\nseeds = 2\n",
+               path, sizeof path);
+    cr_assert_eq(ob_suite_load(&suite, path, &err), OB_OK, "%s", err.message);
+    cr_assert_eq(suite.problem_count, 2);
+    cr_assert_null(suite.problems[0].unavailable);
+    fashion = &suite.problems[1];
+    cr_assert_not_null(fashion->unavailable);
+    assert_mentions(fashion->unavailable, empty);
+    assert_mentions(fashion->unavailable,
+                    "apt-get install dataset-fashion-mnist");
+    cr_assert_eq(fashion->setting_count, 2);
+    cr_assert_eq(fashion->seeds, 2);
+    ob_suite_free(&suite);
+    unlink(path);
+    rmdir(dir);
+
+    /* Its values are still checked as far as their specs go. */
+    expect_text_error(VALID_ENTRIES "[problem fm]\ntype = mlp-fashion-mnist\n"
+                                    "activation = sigmoid\n",
+                      7, OB_EINVAL, "activation");
+    expect_text_error(VALID_ENTRIES "[problem fm]\ntype = mlp-fashion-mnist\n"
+                                    "no_such_knob = 1\n",
+                      7, OB_EINVAL, "no_such_knob");
+    unsetenv("OPTBENCH_FASHION_MNIST_DIR");
+    rmdir(empty);
+}
+
+Test(suite_file, reports_a_corrupt_data_set_at_the_problem_line)
+{
+    static const char *const names[] = {
+        "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
+        "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"};
+    char dir[64], file[160];
+
+    /* All four files, none of them IDX: a broken set, not a missing one. */
+    point_fashion_at_empty(dir, sizeof dir);
+    for (size_t i = 0; i < 4; i++) {
+        FILE *out;
+
+        snprintf(file, sizeof file, "%s/%s", dir, names[i]);
+        out = fopen(file, "w");
+        cr_assert_not_null(out);
+        fputs("not an idx file", out);
+        cr_assert_eq(fclose(out), 0);
+    }
+    snprintf(file, sizeof file, "%s/%s", dir, names[0]);
+    expect_text_error(VALID_ENTRIES "\n[problem fm]\n"
+                                    "type = softmax-fashion-mnist\n",
+                      6, OB_EDATA, file);
+    for (size_t i = 0; i < 4; i++) {
+        snprintf(file, sizeof file, "%s/%s", dir, names[i]);
+        unlink(file);
+    }
+    unsetenv("OPTBENCH_FASHION_MNIST_DIR");
+    rmdir(dir);
+}
+
 /* ---- bundled suites ---- */
 
 Test(suite_file, loads_a_bundled_suite_by_name)

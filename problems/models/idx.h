@@ -50,10 +50,12 @@ const char *ob_fashion_mnist_dir(void);
  * as the test rows (the official split). Each pixel becomes a feature
  * value / 255 in [0, 1]; features = image rows * columns (784), classes =
  * 10, class_names NULL. On failure ds is left empty and: the errors of
- * ob_idx_load; OB_EDATA "PATH: message" when a label exceeds 9, labels and
- * images disagree in count, test images differ in size from the training
- * images, or a file holds no items; OB_EINVAL when train_limit exceeds the
- * training images. */
+ * ob_idx_load; OB_EMISSING "fashion-mnist is not installed: no PATH (how
+ * to get it)" when one of the four files does not exist (a suite skips
+ * the problem); OB_EDATA "PATH: message" when a label exceeds 9, labels
+ * and images disagree in count, test images differ in size from the
+ * training images, or a file holds no items; OB_EINVAL when train_limit
+ * exceeds the training images. */
 int ob_fashion_mnist_load(struct ob_dataset *ds, const char *dir,
                           size_t train_limit, struct ob_error *err);
 

@@ -92,6 +92,11 @@ struct ob_suite_report {
     int charts_drawn;      /* gnuplot drew the charts */
 };
 
+/* Whether --only's glob (NULL: everything) keeps the pair: it matches the
+ * problem label, the optimizer label or "PROBLEM/OPTIMIZER". */
+int ob_suite_pair_selected(const char *glob, const char *problem,
+                           const char *optimizer);
+
 /* Runs the suite: tuning runs for every swept optimizer entry, selection of
  * each entry's setting per problem, then the reported runs on fresh seeds;
  * all in parallel (dynamic schedule), each run in its own slot. Writes
@@ -100,9 +105,12 @@ struct ob_suite_report {
  * gnuplot, a chart per problem under OUT/plots/NAME/. Result files are
  * byte-identical for any thread count and after an interrupted run is
  * completed with `resume`. While running, finished runs are appended to
- * OUT/results/NAME/journal.partial, removed on success.
+ * OUT/results/NAME/journal.partial, removed on success. Problems whose
+ * entry is `unavailable` (their data set is not installed) get no runs
+ * and are listed under "skipped" in manifest.json.
  * Returns OB_OK, OB_EINVAL (bad options or --only matching nothing),
- * OB_EIO, OB_ENOMEM, or OB_EINTERRUPTED when `stop` was set. */
+ * OB_EMISSING when every pair left to run is skipped, OB_EIO, OB_ENOMEM,
+ * or OB_EINTERRUPTED when `stop` was set. */
 int ob_suite_run(const struct ob_suite *suite,
                  const struct ob_suite_options *options,
                  struct ob_suite_report *report, struct ob_error *err);

@@ -396,6 +396,33 @@ static int write_summary(const struct ob_paths *paths,
 
 /* ---- Manifest ------------------------------------------------------------ */
 
+/* "skipped": the problems that had no runs because their data set is not
+ * installed, each with its type and the reason; absent when none was. */
+static void add_skipped(struct json_object *root, const struct ob_suite *suite)
+{
+    struct json_object *skipped = NULL;
+
+    for (size_t q = 0; q < suite->problem_count; q++) {
+        const struct ob_suite_problem *entry = &suite->problems[q];
+        struct json_object *item;
+
+        if (entry->unavailable == NULL)
+            continue;
+        if (skipped == NULL)
+            skipped = json_object_new_array();
+        item = json_object_new_object();
+        json_object_object_add(item, "problem",
+                               json_object_new_string(entry->label));
+        json_object_object_add(item, "type",
+                               json_object_new_string(entry->type->name));
+        json_object_object_add(item, "reason",
+                               json_object_new_string(entry->unavailable));
+        json_object_array_add(skipped, item);
+    }
+    if (skipped != NULL)
+        json_object_object_add(root, "skipped", skipped);
+}
+
 static int write_manifest(const struct ob_paths *paths,
                           const struct ob_plan *plan, int threads,
                           struct ob_error *err)
@@ -440,6 +467,7 @@ static int write_manifest(const struct ob_paths *paths,
                            json_object_new_int64((int64_t)plan->count));
     json_object_object_add(root, "threads", json_object_new_int(threads));
     json_object_object_add(root, "date", json_object_new_string(date));
+    add_skipped(root, suite);
 
     status = open_result(&file, paths, "manifest.json", err);
     if (status == OB_OK) {

@@ -266,8 +266,8 @@ const char *ob_slot_status(const struct ob_slot *slot)
 
 /* ---- The plan ----------------------------------------------------------- */
 
-static int pair_selected(const char *glob, const char *problem,
-                         const char *optimizer)
+int ob_suite_pair_selected(const char *glob, const char *problem,
+                           const char *optimizer)
 {
     char both[512];
 
@@ -495,10 +495,13 @@ static int create_problems(const struct ob_suite *suite,
 {
     for (size_t q = 0; q < suite->problem_count; q++) {
         const struct ob_suite_problem *entry = &suite->problems[q];
-        int status = ob_problem_create(&problems[q], entry->type,
-                                       entry->settings, entry->setting_count,
-                                       err);
+        int status;
 
+        /* Skipped: left zeroed, with no runs. */
+        if (entry->unavailable != NULL)
+            continue;
+        status = ob_problem_create(&problems[q], entry->type, entry->settings,
+                                   entry->setting_count, err);
         if (status != OB_OK)
             return status;
     }
@@ -518,7 +521,7 @@ int ob_suite_run(const struct ob_suite *suite,
     struct ob_journal_index journal_index = {0};
     FILE *journal = NULL;
     size_t pairs = suite->problem_count * suite->optimizer_count;
-    size_t selected_pairs = 0, tuning_end;
+    size_t selected_pairs = 0, skipped_pairs = 0, tuning_end;
     int status, threads;
 
     memset(&plan, 0, sizeof plan);
@@ -550,11 +553,28 @@ int ob_suite_run(const struct ob_suite *suite,
         for (size_t o = 0; o < suite->optimizer_count; o++) {
             size_t pair = q * suite->optimizer_count + o;
 
-            plan.selected[pair] = pair_selected(
-                options->only, suite->problems[q].label,
-                suite->optimizers[o].label);
+            int wanted = ob_suite_pair_selected(options->only,
+                                                suite->problems[q].label,
+                                                suite->optimizers[o].label);
+
+            if (wanted && suite->problems[q].unavailable != NULL) {
+                skipped_pairs++;
+                wanted = 0;
+            }
+            plan.selected[pair] = (unsigned char)wanted;
             selected_pairs += plan.selected[pair];
         }
+    if (selected_pairs == 0 && skipped_pairs > 0) {
+        for (size_t q = 0; q < suite->problem_count; q++)
+            if (suite->problems[q].unavailable != NULL) {
+                status = ob_errorf(err, OB_EMISSING,
+                                   "nothing to run in suite %s: %s",
+                                   suite->name,
+                                   suite->problems[q].unavailable);
+                break;
+            }
+        goto done;
+    }
     if (selected_pairs == 0) {
         status = ob_errorf(err, OB_EINVAL,
                            "--only '%s' matches no problem or optimizer of "

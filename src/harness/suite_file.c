@@ -65,6 +65,9 @@ struct checker {
     const struct ob_optimizer_type *optimizer;
     const struct ob_problem_type *problem;
     size_t dim; /* of the last problem created */
+    /* Why the problem could not be created for want of an optional data
+     * set (OB_EMISSING), "" while it could. */
+    char missing[OB_ERROR_MESSAGE_SIZE];
 };
 
 static int fail(struct loader *ld, int status, int line, const char *format,
@@ -317,6 +320,12 @@ static int check_problem(struct checker *c, const struct ob_setting *settings,
     if (status == OB_OK) {
         c->dim = p.dim;
         ob_problem_destroy(&p);
+    }
+    /* A data set that is not installed says nothing against the values:
+     * they pass, and the entry is kept as one to skip. */
+    if (status == OB_EMISSING) {
+        snprintf(c->missing, sizeof c->missing, "%s", err->message);
+        status = OB_OK;
     }
     return status;
 }
@@ -610,7 +619,7 @@ static int finish_optimizer(struct loader *ld)
     struct ob_suite *suite = ld->suite;
     const struct raw_key *type_key;
     struct ob_suite_optimizer *entry, *grown;
-    struct checker c = {check_optimizer, NULL, NULL, 0};
+    struct checker c = {check_optimizer, NULL, NULL, 0, ""};
     char names[120], owner[96];
 
     for (size_t k = 0; k < ld->key_count; k++)
@@ -716,7 +725,7 @@ static int finish_problem(struct loader *ld)
     const struct raw_key *type_key, *start_key;
     struct ob_suite_problem *entry, *grown;
     struct ob_suite_optimizer view = {0};
-    struct checker c = {check_problem, NULL, NULL, 0};
+    struct checker c = {check_problem, NULL, NULL, 0, ""};
     char names[120];
     int status = OB_OK;
 
@@ -796,6 +805,11 @@ static int finish_problem(struct loader *ld)
         rk->value = NULL;
     }
 
+    if (c.missing[0] != '\0') {
+        entry->unavailable = copy_range(c.missing, strlen(c.missing));
+        return entry->unavailable != NULL ? OB_OK
+                                          : fail_memory(ld, ld->section_line);
+    }
     if (start_key != NULL && entry->start_count != c.dim)
         return fail(ld, OB_EINVAL, start_key->line,
                     "start has %zu values but problem '%s' has dimension %zu",
@@ -1279,6 +1293,7 @@ void ob_suite_free(struct ob_suite *suite)
         }
         free(p->settings);
         free(p->start);
+        free(p->unavailable);
         free(p->label);
     }
     free(suite->optimizers);

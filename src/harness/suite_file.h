@@ -80,6 +80,9 @@ struct ob_suite_problem {
     size_t epochs;               /* 0: the suite's */
     size_t seeds;                /* 0: the suite's */
     size_t tuning_seeds;         /* 0: the suite's */
+    /* NULL, or why the problem cannot run here: the message of its
+     * OB_EMISSING (a data set that is not installed). Runs skip it. */
+    char *unavailable;
     int line;
 };
 
@@ -111,7 +114,10 @@ struct ob_suite {
  * "FILE:LINE: message" with status OB_EINVAL; OB_EIO ("cannot open suite
  * file PATH: reason", no line) when the file cannot be read; a problem's
  * own status (OB_EIO, OB_EDATA) at its section's line when its data file
- * is missing or malformed; OB_ENOMEM. FILE is `path` as given. The suite
+ * is missing or malformed; OB_ENOMEM. A problem whose optional data set
+ * is not installed (OB_EMISSING) is no error: its entry is kept with
+ * `unavailable` set, its parameters checked as far as their specs go
+ * (a start's length cannot be). FILE is `path` as given. The suite
  * owns every string and array in it until ob_suite_free. */
 int ob_suite_load(struct ob_suite *suite, const char *path,
                   struct ob_error *err);

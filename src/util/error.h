@@ -10,6 +10,9 @@ enum ob_status {
     OB_EIO = -3,    /* a file could not be read or written */
     OB_EDATA = -4,  /* a data file is malformed */
     OB_EINTERRUPTED = -5, /* stopped on request; partial work kept */
+    /* An optional data set (Fashion-MNIST) is not installed: a suite
+     * skips the problems that need it, one run stops. */
+    OB_EMISSING = -6,
 };
 
 #define OB_ERROR_MESSAGE_SIZE 256
