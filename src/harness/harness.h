@@ -77,7 +77,9 @@ struct ob_suite_options {
     int threads;           /* 0 = OpenMP's default */
     int draw_charts;       /* call gnuplot after writing the CSVs */
     int show_progress;     /* progress bar on stderr */
-    size_t seeds;          /* replicates of reported runs; 0 = the suite's */
+    /* Replicates of reported runs for every problem, over the suite's
+     * and each problem's own seeds; 0 = those. */
+    size_t seeds;
     const char *only;      /* glob on problem, optimizer or PROBLEM/OPT */
     int resume;            /* reuse runs finished by an interrupted call */
     /* Set asynchronously (SIGINT) to stop: runs not yet finished are
