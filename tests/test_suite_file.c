@@ -617,8 +617,8 @@ Test(suite_file, no_problem_parameter_is_named_like_a_budget_key)
 
         for (size_t k = 0; k < type->param_count; k++)
             cr_assert(!ob_suite_is_budget_key(type->params[k].name),
-                      "%s's parameter %s would be read as a budget",
-                      type->name, type->params[k].name);
+                      "%s's parameter %s would be read as a budget", type->name,
+                      type->params[k].name);
     }
     cr_assert(ob_suite_is_budget_key("tuning_seeds"));
     cr_assert(!ob_suite_is_budget_key("train_rows"));

@@ -273,8 +273,7 @@ static void copy_part(struct ob_dataset *ds, const struct idx_part *part,
  * that is there but unreadable or malformed stays an error. */
 static int check_installed(const char *dir, struct ob_error *err)
 {
-    for (size_t i = 0; i < sizeof fashion_files / sizeof *fashion_files;
-         i++) {
+    for (size_t i = 0; i < sizeof fashion_files / sizeof *fashion_files; i++) {
         char path[4200];
         int status = part_path(path, sizeof path, dir, fashion_files[i], err);
 

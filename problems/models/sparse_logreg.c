@@ -97,8 +97,8 @@ static const struct ob_param_spec sparse_logreg_params[PARAM_COUNT] = {
 };
 
 struct sparse_logreg_data {
-    size_t train_rows;    /* the first train_rows documents; then test */
-    size_t rows;          /* all documents */
+    size_t train_rows; /* the first train_rows documents; then test */
+    size_t rows;       /* all documents */
     size_t words;
     size_t *row_start;    /* rows + 1 offsets into word and count */
     size_t *word;         /* distinct words of each document, increasing */
@@ -133,9 +133,8 @@ static double score(const struct sparse_logreg_data *data, const double *theta,
  * when rows is NULL) plus the penalty when `penalised`; the gradient into
  * grad when non-NULL. */
 static double sparse_loss(const struct sparse_logreg_data *data,
-                          const double *theta, double *grad,
-                          const size_t *rows, size_t first, size_t count,
-                          int penalised)
+                          const double *theta, double *grad, const size_t *rows,
+                          size_t first, size_t count, int penalised)
 {
     size_t m = data->words;
     double loss = 0.0, penalty = 0.0;
@@ -189,8 +188,7 @@ static double sparse_logreg_eval_rows(const struct ob_problem *p,
 }
 
 static void sparse_logreg_evaluate_test(const struct ob_problem *p,
-                                        const double *theta,
-                                        double *test_loss,
+                                        const double *theta, double *test_loss,
                                         double *test_accuracy)
 {
     const struct sparse_logreg_data *data = p->data;

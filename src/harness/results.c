@@ -248,8 +248,8 @@ static int lr_sensitivity(const struct ob_plan *plan, size_t tuning_end,
             lr_index = (int)k;
     if (lr_index < 0)
         return 0;
-    scores = malloc(sizeof(double) *
-                    (ob_suite_most_replicates(plan->suite, 1) + 1));
+    scores =
+        malloc(sizeof(double) * (ob_suite_most_replicates(plan->suite, 1) + 1));
     if (scores == NULL)
         return 0;
     variant_digits(entry, chosen, chosen_digits);

@@ -686,8 +686,7 @@ static const struct {
     {"steps", 1.0, 1e9, offsetof(struct ob_suite_problem, steps)},
     {"epochs", 1.0, 1e6, offsetof(struct ob_suite_problem, epochs)},
     {"seeds", 1.0, 1e6, offsetof(struct ob_suite_problem, seeds)},
-    {"tuning_seeds", 1.0, 1e6, offsetof(struct ob_suite_problem,
-                                        tuning_seeds)},
+    {"tuning_seeds", 1.0, 1e6, offsetof(struct ob_suite_problem, tuning_seeds)},
 };
 #define PROBLEM_BUDGET_KEY_COUNT                                               \
     (sizeof problem_budget_keys / sizeof problem_budget_keys[0])
@@ -701,8 +700,7 @@ int ob_suite_is_budget_key(const char *key)
 }
 
 /* Parses the budget keys of the section into entry. */
-static int set_problem_budget(struct loader *ld,
-                              struct ob_suite_problem *entry)
+static int set_problem_budget(struct loader *ld, struct ob_suite_problem *entry)
 {
     for (size_t i = 0; i < PROBLEM_BUDGET_KEY_COUNT; i++) {
         const struct raw_key *rk = find_key(ld, problem_budget_keys[i].key);
