@@ -28,7 +28,7 @@ static const int markers[] = {7, 5, 9, 11, 13, 6, 4, 8, 10, 12, 1, 2};
 #define WIDTH 960
 #define HEIGHT 540
 
-/* ---- Grouping rows -------------------------------------------------------- */
+/* ---- Grouping rows ------------------------------------------------------- */
 
 /* Rows of a CSV grouped by (problem, optimizer) pair, in file order. */
 struct groups {
@@ -102,7 +102,7 @@ static int group_rows(const struct ob_report *r, const struct ob_csv *csv,
     return OB_OK;
 }
 
-/* ---- Files ---------------------------------------------------------------- */
+/* ---- Files --------------------------------------------------------------- */
 
 struct chart_files {
     struct ob_atomic_file data, script;
@@ -236,7 +236,7 @@ static int text_add(struct text *t, const char *format, ...)
     }
 }
 
-/* ---- Medians along traces ---------------------------------------------- */
+/* ---- Medians along traces ------------------------------------------------ */
 
 struct point {
     double step, value;
@@ -288,7 +288,7 @@ static size_t marker_every(size_t rows)
     return rows / 8 > 0 ? rows / 8 : 1;
 }
 
-/* ---- Convergence ---------------------------------------------------------- */
+/* ---- Convergence --------------------------------------------------------- */
 
 static int chart_convergence(struct ob_report *r, const char *dir, size_t q,
                              const struct groups *traces, struct point *pts,
@@ -428,7 +428,7 @@ static int chart_convergence(struct ob_report *r, const char *dir, size_t q,
     return status;
 }
 
-/* ---- 2-D trajectories -------------------------------------------------- */
+/* ---- 2-D trajectories ---------------------------------------------------- */
 
 /* Builds the catalogue function of entry p from its type and parameters
  * to evaluate it on a grid: drawing contours is not rerunning. */
@@ -645,7 +645,7 @@ static int chart_trajectories(struct ob_report *r, const char *dir,
     return status;
 }
 
-/* ---- Stability ---------------------------------------------------------- */
+/* ---- Stability ----------------------------------------------------------- */
 
 /* Final gap of a runs.csv row (final_loss when there is no gap), floored
  * at 1e-16; +inf for a diverged run. */
@@ -1003,7 +1003,7 @@ static int chart_accuracy(struct ob_report *r, const char *dir, size_t q,
     return status;
 }
 
-/* ---- Across the suite --------------------------------------------------- */
+/* ---- Across the suite ---------------------------------------------------- */
 
 /* A step function of optimizer o (block o of STEM.dat) with a few of
  * its points marked, and a legend entry showing both. */
@@ -1287,7 +1287,7 @@ static int chart_profile(struct ob_report *r, const char *dir,
     return status;
 }
 
-/* ---- Drawing -------------------------------------------------------------- */
+/* ---- Drawing ------------------------------------------------------------- */
 
 /* Runs gnuplot on the charts' scripts from inside dir: `jobs` processes
  * at a time, each given every jobs-th script, so the pictures are drawn

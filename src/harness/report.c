@@ -10,7 +10,7 @@
 
 #include "runner.h"
 
-/* ---- Loading ------------------------------------------------------------ */
+/* ---- Loading ------------------------------------------------------------- */
 
 static size_t find_label(const char **labels, size_t count, const char *label)
 {
@@ -293,7 +293,7 @@ void ob_report_free(struct ob_report *r)
     memset(r, 0, sizeof *r);
 }
 
-/* ---- Tables --------------------------------------------------------------- */
+/* ---- Tables -------------------------------------------------------------- */
 
 /* Totals of one optimizer over the suite's reported runs. */
 struct totals {
@@ -440,7 +440,7 @@ int ob_report_write_summary(const struct ob_report *r, const char *dir,
     return ob_atomic_commit(&file, err);
 }
 
-/* ---- report.html ------------------------------------------------------------ */
+/* ---- report.html --------------------------------------------------------- */
 
 static void html_text(FILE *out, const char *text)
 {

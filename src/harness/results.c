@@ -391,7 +391,7 @@ static int write_summary(const struct ob_paths *paths,
     return ob_atomic_commit(&file, err);
 }
 
-/* ---- Problems and paths --------------------------------------------------- */
+/* ---- Problems and paths -------------------------------------------------- */
 
 /* Writes text as a CSV field, quoted when it holds a comma or a quote. */
 static void write_field(FILE *out, const char *text)
