@@ -493,7 +493,8 @@ static int chart_trajectories(struct ob_report *r, const char *dir,
     struct ob_problem problem;
     struct box core = {INFINITY, -INFINITY, INFINITY, -INFINITY}, view;
     double start[2] = {NAN, NAN}, zmin = INFINITY, zmax = -INFINITY;
-    double span_x, span_y;
+    double span_x, span_y, reach;
+    int has_minimizer;
     struct chart_files f;
     struct text plot = {0};
     char stem[300], title[400];
@@ -522,11 +523,15 @@ static int chart_trajectories(struct ob_report *r, const char *dir,
     if (isnan(start[0]))
         memcpy(start, problem.start, sizeof start);
     box_add(&core, start[0], start[1]);
-    if (problem.minimizer != NULL)
+    has_minimizer = problem.minimizer != NULL;
+    if (has_minimizer)
         box_add(&core, problem.minimizer[0], problem.minimizer[1]);
+    /* Without a minimiser (saddles) the paths' escape is the story, so
+     * the view reaches further from the start. */
+    reach = has_minimizer ? 1.0 : 3.0;
     span_x = fmax(core.x1 - core.x0, 1.0);
     span_y = fmax(core.y1 - core.y0, 1.0);
-    span_x = span_y = fmax(span_x, span_y);
+    span_x = span_y = reach * fmax(span_x, span_y);
     view = core;
     for (size_t i = paths->start[q * r->optimizer_count];
          i < paths->start[(q + 1) * r->optimizer_count]; i++) {
@@ -608,10 +613,11 @@ static int chart_trajectories(struct ob_report *r, const char *dir,
     if (status == OB_OK)
         status = text_add(&plot, ", \\\n     '%s.dat' index 1 using 1:2 "
                           "with points pointtype 7 pointsize 2 linecolor "
-                          "rgb 'black' title 'start', \\\n     '%s.dat' "
-                          "index 2 using 1:2 with points pointtype 3 "
-                          "pointsize 3 linewidth 2 linecolor rgb 'black' "
-                          "title 'minimiser'", stem, stem);
+                          "rgb 'black' title 'start'", stem);
+    if (status == OB_OK && has_minimizer)
+        status = text_add(&plot, ", \\\n     '%s.dat' index 2 using 1:2 "
+                          "with points pointtype 3 pointsize 3 linewidth 2 "
+                          "linecolor rgb 'black' title 'minimiser'", stem);
     out = f.script.stream;
     script_start(out, r, stem, title);
     /* Contour levels log-spaced above the lowest value: 10^-4 to 1 of the
@@ -664,6 +670,18 @@ static double final_value(const struct ob_csv *runs, size_t row, int *gap)
     return *gap && v < OB_GAP_FLOOR ? OB_GAP_FLOOR : v;
 }
 
+/* A y range around a single value, which gnuplot would only warn about. */
+static void flat_range(FILE *out, double low, double high, int log_scale)
+{
+    if (!(low == high) || !isfinite(low))
+        return;
+    if (log_scale && low > 0.0)
+        fprintf(out, "set yrange [%.17g:%.17g]\n", low / 100.0,
+                low * 100.0);
+    else
+        fprintf(out, "set yrange [%.17g:%.17g]\n", low - 1.0, low + 1.0);
+}
+
 static int chart_final_gaps(struct ob_report *r, const char *dir, size_t q,
                             const struct groups *finals, double *scratch,
                             struct ob_error *err)
@@ -674,6 +692,7 @@ static int chart_final_gaps(struct ob_report *r, const char *dir, size_t q,
     char stem[300], title[400], plot[1024];
     int gap = 1, all_positive = 1, status;
     size_t finite = 0;
+    double low = INFINITY, high = -INFINITY;
     FILE *out;
 
     snprintf(stem, sizeof stem, "%s@final-gap", p->label);
@@ -702,6 +721,7 @@ static int chart_final_gaps(struct ob_report *r, const char *dir, size_t q,
             }
             fprintf(out, "%zu %.17g\n", o + 1, v);
             all_positive &= v > 0.0;
+            low = fmin(low, v), high = fmax(high, v);
             scratch[m++] = v;
         }
         if (m == 0)
@@ -737,6 +757,7 @@ static int chart_final_gaps(struct ob_report *r, const char *dir, size_t q,
             gap ? "loss - minimum (floored at 1e-16)" : "loss");
     if (all_positive)
         fputs("set logscale y\nset format y '10^{%L}'\n", out);
+    flat_range(out, low, high, all_positive);
     free(tics.bytes);
     if (status != OB_OK || finite == 0) {
         ob_atomic_abort(&f.data), ob_atomic_abort(&f.script);
@@ -809,6 +830,7 @@ static int chart_lr(struct ob_report *r, const char *dir, size_t q,
     struct text plot = {0};
     char stem[300], title[400], rest[1024], chosen_rest[1024];
     int gap = 1, all_positive = 1, status;
+    double low = INFINITY, high = -INFINITY;
     FILE *out;
 
     for (size_t o = 0; o < r->optimizer_count; o++) {
@@ -864,6 +886,7 @@ static int chart_lr(struct ob_report *r, const char *dir, size_t q,
             fputc('\n', out);
             if (isfinite(median)) {
                 all_positive &= median > 0.0;
+                low = fmin(low, median), high = fmax(high, median);
                 rows++;
             }
             if (pts[i].step == chosen)
@@ -893,6 +916,7 @@ static int chart_lr(struct ob_report *r, const char *dir, size_t q,
             gap ? "loss - minimum (floored at 1e-16)" : "loss");
     if (all_positive)
         fputs("set logscale y\nset format y '10^{%L}'\n", out);
+    flat_range(out, low, high, all_positive);
     if (status != OB_OK || lines == 0) {
         free(plot.bytes);
         ob_atomic_abort(&f.data), ob_atomic_abort(&f.script);
@@ -1018,13 +1042,38 @@ static int step_lines(struct text *plot, const char *stem, size_t o,
                     marker_every(rows), o + 1, o + 1, label);
 }
 
+/* Diverged runs and runs of optimizer o in `rows` (runs.csv rows grouped
+ * by pair). */
+static void count_diverged(const struct ob_report *r, const struct groups *g,
+                           size_t o, size_t *diverged, size_t *runs)
+{
+    size_t status_c = ob_csv_find(&r->runs, "status");
+
+    *diverged = *runs = 0;
+    for (size_t q = 0; q < r->problem_count; q++) {
+        size_t pair = q * r->optimizer_count + o;
+
+        for (size_t i = g->start[pair]; i < g->start[pair + 1]; i++) {
+            (*runs)++;
+            *diverged += strcmp(ob_csv_get(&r->runs, g->rows[i], status_c),
+                                "diverged") == 0;
+        }
+    }
+}
+
+static double rate_of(size_t part, size_t whole)
+{
+    return whole ? (double)part / (double)whole : 0.0;
+}
+
 static int chart_divergence(struct ob_report *r, const char *dir,
                             const struct groups *finals,
+                            const struct groups *tunes,
                             struct ob_error *err)
 {
     const char *stem = "suite@divergence";
-    size_t status_c = ob_csv_find(&r->runs, "status");
     struct chart_files f;
+    struct text tics = {0};
     double highest = 0.0;
     int status = open_pair(&f, dir, stem, err);
     FILE *out;
@@ -1032,46 +1081,62 @@ static int chart_divergence(struct ob_report *r, const char *dir,
     if (status != OB_OK)
         return status;
     out = f.data.stream;
-    fputs("# optimizer, share of its reported runs that diverged, "
-          "diverged runs, runs\n", out);
-    for (size_t o = 0; o < r->optimizer_count; o++) {
-        size_t runs = 0, diverged = 0;
+    fputs("# optimizer number, share of its reported runs that diverged, "
+          "diverged, runs; the same over its tuning runs\n", out);
+    status = text_add(&tics, "set xtics (");
+    for (size_t o = 0; o < r->optimizer_count && status == OB_OK; o++) {
+        size_t diverged, runs, tune_diverged, tune_runs;
 
-        for (size_t q = 0; q < r->problem_count; q++) {
-            size_t pair = q * r->optimizer_count + o;
-
-            for (size_t i = finals->start[pair];
-                 i < finals->start[pair + 1]; i++) {
-                runs++;
-                diverged += strcmp(ob_csv_get(&r->runs, finals->rows[i],
-                                              status_c), "diverged") == 0;
-            }
-        }
-        fprintf(out, "\"%s\" %.17g %zu %zu\n", r->optimizers[o],
-                runs ? (double)diverged / (double)runs : 0.0, diverged,
-                runs);
-        if (runs)
-            highest = fmax(highest, (double)diverged / (double)runs);
+        count_diverged(r, finals, o, &diverged, &runs);
+        count_diverged(r, tunes, o, &tune_diverged, &tune_runs);
+        fprintf(out, "%zu %.17g %zu %zu %.17g %zu %zu\n", o + 1,
+                rate_of(diverged, runs), diverged, runs,
+                rate_of(tune_diverged, tune_runs), tune_diverged,
+                tune_runs);
+        highest = fmax(highest, rate_of(diverged, runs));
+        highest = fmax(highest, rate_of(tune_diverged, tune_runs));
+        status = text_add(&tics, "%s\"%s\" %zu", o ? ", " : "",
+                          r->optimizers[o], o + 1);
     }
+    if (status == OB_OK)
+        status = text_add(&tics, ") rotate by -35 noenhanced");
     out = f.script.stream;
     script_start(out, r, stem, "Divergence rate of each optimizer over "
-                 "the suite's reported runs");
-    fprintf(out, "unset key\nset style fill solid 0.7 border -1\n"
-            "set boxwidth 0.7\nset xtics rotate by -35 noenhanced\n"
+                 "the suite's runs");
+    fprintf(out, "%s\nset boxwidth 0.36\nset xrange [0.4:%zu.6]\n"
             "set yrange [0:%.3g]\nset format y '%%.0f%%%%'\n"
-            "set ylabel 'reported runs that diverged'\n"
-            "set xlabel 'optimizer'\nset bmargin 5\n",
-            100.0 * fmax(0.05, 1.15 * highest));
-    script_end(out, stem, "plot 'suite@divergence.dat' using 0:(100*$2):"
-               "($0+1):xtic(1) with boxes linecolor variable, '' using "
-               "0:(100*$2):(sprintf('%d/%d', $3, $4)) with labels offset "
-               "0,0.7");
+            "set ylabel 'runs that diverged'\nset bmargin 5\n"
+            "set key outside bottom center horizontal\n",
+            tics.bytes ? tics.bytes : "", r->optimizer_count,
+            100.0 * fmax(0.05, 1.2 * highest));
+    free(tics.bytes);
+    if (status != OB_OK) {
+        ob_atomic_abort(&f.data), ob_atomic_abort(&f.script);
+        return ob_errorf(err, OB_ENOMEM, "out of memory");
+    }
+    script_end(out, stem,
+               "plot 'suite@divergence.dat' using ($1-0.19):(100*$2):1 "
+               "with boxes fillstyle solid 0.9 noborder linecolor variable "
+               "notitle, \\\n     '' using ($1+0.19):(100*$5):1 with boxes "
+               "fillstyle transparent solid 0.35 noborder linecolor "
+               "variable notitle, \\\n     '' using ($1-0.19):(100*$2):"
+               "($3 > 0 ? sprintf('%d/%d', $3, $4) : '') with labels "
+               "offset 0,0.6 font ',8' notitle, \\\n     '' using "
+               "($1+0.19):(100*$5):($6 > 0 ? sprintf('%d/%d', $6, $7) : '') "
+               "with labels offset 0,0.6 font ',8' notitle, \\\n     NaN "
+               "with boxes fillstyle solid 0.9 noborder linecolor rgb "
+               "'#555555' title 'reported runs', \\\n     NaN with boxes "
+               "fillstyle transparent solid 0.35 noborder linecolor rgb "
+               "'#555555' title 'tuning runs (every swept setting)'");
     status = commit_pair(&f, err);
     if (status == OB_OK)
         status = chart_add(r, stem, -1, "Divergence rate: the share of "
-                           "each optimizer's reported runs, over every "
-                           "problem, that hit a NaN, an infinity or a "
-                           "blow-up (counts above the bars).", err);
+                           "each optimizer's runs, over every problem, that "
+                           "hit a NaN, an infinity or a blow-up; dark: "
+                           "the reported runs (the chosen settings), "
+                           "light: the tuning runs of every swept "
+                           "setting (counts above the bars that are not "
+                           "zero).", err);
     return status;
 }
 
@@ -1259,9 +1324,14 @@ static int chart_profile(struct ob_report *r, const char *dir,
     script_start(out, r, stem, "Performance profile over the suite's "
                  "problems (Dolan and More)");
     fputs("set xtics (", out);
-    for (double tau = 1.0; tau <= 1.5 * worst; tau *= 2.0)
-        fprintf(out, "%s'%g' %g, '%g' %g", tau > 1.0 ? ", " : "", tau, tau,
-                1.5 * tau, 1.5 * tau);
+    /* 1, 1.5, 2, 3, 4, 6, then powers of two (of four past 64), so the
+     * labels never crowd. */
+    for (double tau = 1.0; tau <= 1.5 * worst;
+         tau *= tau >= 64.0 ? 4.0 : 2.0) {
+        fprintf(out, "%s'%g' %g", tau > 1.0 ? ", " : "", tau, tau);
+        if (tau < 8.0)
+            fprintf(out, ", '%g' %g", 1.5 * tau, 1.5 * tau);
+    }
     fputs(")\n", out);
     fprintf(out, "set logscale x 2\nset xrange [1:%.17g]\n"
             "set yrange [0:1.02]\nset xlabel 'tau: within this factor of "
@@ -1394,7 +1464,7 @@ int ob_report_write_charts(struct ob_report *r, const char *dir, int draw,
     if (status == OB_OK)
         status = chart_profile(r, dir, &finals, err);
     if (status == OB_OK)
-        status = chart_divergence(r, dir, &finals, err);
+        status = chart_divergence(r, dir, &finals, &tunes, err);
     for (size_t q = 0; status == OB_OK && q < r->problem_count; q++) {
         status = chart_convergence(r, dir, q, &traces, pts, scratch, err);
         if (status == OB_OK && !r->problems[q].dataset &&
