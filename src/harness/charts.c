@@ -376,7 +376,8 @@ static int chart_convergence(struct ob_report *r, const char *dir, size_t q,
     if (p->dataset) {
         fprintf(out, "set xlabel 'step'\nset xrange [0:%zu]\n"
                 "set x2label 'epoch'\nset x2range [0:%.17g]\n"
-                "set x2tics\nset xtics nomirror\n", p->steps,
+                "set x2tics\nset xtics nomirror\nset tmargin 5\n",
+                p->steps,
                 (double)p->steps * scale);
     } else {
         double first = p->eval_every > 1 ? (double)p->eval_every : 1.0;
@@ -388,14 +389,19 @@ static int chart_convergence(struct ob_report *r, const char *dir, size_t q,
             fprintf(out, "set xlabel 'step'\nset logscale x2\n"
                     "set x2label 'gradient evaluations (examples)'\n"
                     "set x2range [%.17g:%.17g]\nset x2tics\n"
-                    "set xtics nomirror\n", first * scale,
+                    "set xtics nomirror\nset tmargin 5\n", first * scale,
                     (double)p->steps * scale);
         else
             fputs("set xlabel 'step (one gradient evaluation each)'\n",
                   out);
     }
-    if (known || all_positive) {
+    if (known) {
         fputs("set logscale y\nset format y '10^{%L}'\n", out);
+    } else if (all_positive) {
+        /* Losses of models span a decade or two: label more than the
+         * powers of ten. */
+        fputs("set logscale y\nset format y '%g'\nset mytics 10\n"
+              "set ytics add (0.02, 0.05, 0.2, 0.5, 2, 5, 20, 50)\n", out);
     } else if (!isnan(p->target_loss) && isfinite(start)) {
         /* Unbounded problems: from a little past the target to the
          * start, so runs racing to -infinity do not flatten the rest. */
