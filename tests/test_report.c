@@ -40,8 +40,7 @@ static int program_available(const char *name)
 {
     char command[128];
 
-    snprintf(command, sizeof command, "command -v %s >/dev/null 2>&1",
-             name);
+    snprintf(command, sizeof command, "command -v %s >/dev/null 2>&1", name);
     return system(command) == 0;
 }
 
@@ -105,14 +104,16 @@ Test(report, summary_ranks_by_median_gap_then_steps_to_target)
     summary = read_in(dir, "summary.md");
     cr_assert_not_null(summary);
     cr_assert_not_null(strstr(summary, "| problem | winner | winner's gap "
-                                       "| a | b | c |"), "%s", summary);
+                                       "| a | b | c |"),
+                       "%s", summary);
     cr_assert_not_null(strstr(summary, "| bowl | b | 1e-05 | 2 | 1 | 3 |"),
                        "%s", summary);
     cr_assert_not_null(strstr(summary, "| flat | a, c | < 1e-16 | 1 | 3 | "
-                                       "1 |"), "%s", summary);
-    /* c: one of its two runs diverged, one reached the target. */
-    cr_assert_not_null(strstr(summary, "| c | 1 | 2.00 | 50% | 50% |"),
+                                       "1 |"),
                        "%s", summary);
+    /* c: one of its two runs diverged, one reached the target. */
+    cr_assert_not_null(strstr(summary, "| c | 1 | 2.00 | 50% | 50% |"), "%s",
+                       summary);
     free(summary);
     free_result(&r);
 }
@@ -188,9 +189,13 @@ Test(report, every_chart_is_inlined_once_with_its_script_beside_it,
      .timeout = 120)
 {
     static const char *const kinds[] = {
-        "suite@ecdf.gp", "suite@profile.gp", "suite@divergence.gp",
-        "rosenbrock.gp", "rosenbrock@trajectories.gp",
-        "rosenbrock@final-gap.gp", "rosenbrock@lr.gp",
+        "suite@ecdf.gp",
+        "suite@profile.gp",
+        "suite@divergence.gp",
+        "rosenbrock.gp",
+        "rosenbrock@trajectories.gp",
+        "rosenbrock@final-gap.gp",
+        "rosenbrock@lr.gp",
         "logreg-batch32@test.gp",
     };
     char out[64], results[128], plots[128];
@@ -217,8 +222,8 @@ Test(report, every_chart_is_inlined_once_with_its_script_beside_it,
         text = read_in(plots, kinds[i]);
         cr_assert_not_null(text, "missing %s", kinds[i]);
         free(text);
-        snprintf(name, sizeof name, "%.*s.png",
-                 (int)(strlen(kinds[i]) - 3), kinds[i]);
+        snprintf(name, sizeof name, "%.*s.png", (int)(strlen(kinds[i]) - 3),
+                 kinds[i]);
         text = read_in(plots, name);
         cr_assert_not_null(text, "missing %s", name);
         free(text);
@@ -267,8 +272,8 @@ static size_t png_distinct_bytes(const char *path)
     out_size = (uLongf)(height * (1 + 4 * width));
     pixels = malloc(out_size);
     cr_assert_not_null(pixels);
-    cr_assert_eq(uncompress(pixels, &out_size, idat, (uLong)idat_size),
-                 Z_OK, "cannot inflate %s", path);
+    cr_assert_eq(uncompress(pixels, &out_size, idat, (uLong)idat_size), Z_OK,
+                 "cannot inflate %s", path);
     for (uLongf i = 0; i < out_size; i++)
         if (!seen[pixels[i]]++)
             distinct++;
@@ -298,7 +303,8 @@ Test(report, the_page_shows_tables_and_charts_in_headless_chromium,
              "--window-size=1200,2400 --screenshot=%s %s "
              ">/dev/null 2>&1 && HOME=%s chromium --headless --no-sandbox "
              "--disable-gpu --disable-dev-shm-usage --dump-dom %s "
-             ">%s 2>/dev/null", out, out, shot, url, out, url, dom);
+             ">%s 2>/dev/null",
+             out, out, shot, url, out, url, dom);
     cr_assert_eq(system(command), 0, "chromium failed: %s", command);
     text = read_whole_file(dom);
     cr_assert_not_null(text);

@@ -25,15 +25,15 @@ static const char *const palette[] = {
 static const int markers[] = {7, 5, 9, 11, 13, 6, 4, 8, 10, 12, 1, 2};
 #define PALETTE 12
 
-#define WIDTH 960
+#define WIDTH  960
 #define HEIGHT 540
 
 /* ---- Grouping rows ------------------------------------------------------- */
 
 /* Rows of a CSV grouped by (problem, optimizer) pair, in file order. */
 struct groups {
-    size_t *rows;   /* row indices, pair after pair */
-    size_t *start;  /* pairs + 1 offsets into rows */
+    size_t *rows;  /* row indices, pair after pair */
+    size_t *start; /* pairs + 1 offsets into rows */
 };
 
 static void groups_free(struct groups *g)
@@ -45,8 +45,7 @@ static void groups_free(struct groups *g)
 /* Groups csv's rows whose `phase` column (when phase_column is given)
  * equals phase. Rows naming an unknown label are an error. */
 static int group_rows(const struct ob_report *r, const struct ob_csv *csv,
-                      const char *phase, struct groups *g,
-                      struct ob_error *err)
+                      const char *phase, struct groups *g, struct ob_error *err)
 {
     size_t pairs = r->problem_count * r->optimizer_count;
     size_t problem = ob_csv_find(csv, "problem");
@@ -76,9 +75,10 @@ static int group_rows(const struct ob_report *r, const struct ob_csv *csv,
             last_o = ob_report_optimizer_index(r, o);
             if (last_q == OB_CSV_NO_COLUMN || last_o == OB_CSV_NO_COLUMN) {
                 free(pair_of);
-                return ob_errorf(err, OB_EDATA, "%s:%zu: %s/%s is not a "
-                                 "pair of summary.csv", csv->path,
-                                 csv->line[row + 1], p, o);
+                return ob_errorf(err, OB_EDATA,
+                                 "%s:%zu: %s/%s is not a "
+                                 "pair of summary.csv",
+                                 csv->path, csv->line[row + 1], p, o);
             }
         }
         pair_of[row] = last_q * r->optimizer_count + last_o;
@@ -130,15 +130,14 @@ static int chart_add(struct ob_report *r, const char *stem, long problem,
     return OB_OK;
 }
 
-static int open_pair(struct chart_files *f, const char *dir,
-                     const char *stem, struct ob_error *err)
+static int open_pair(struct chart_files *f, const char *dir, const char *stem,
+                     struct ob_error *err)
 {
     char path[4400];
     int status;
 
     memset(f, 0, sizeof *f);
-    if (snprintf(path, sizeof path, "%s/%s.dat", dir, stem) >=
-        (int)sizeof path)
+    if (snprintf(path, sizeof path, "%s/%s.dat", dir, stem) >= (int)sizeof path)
         return ob_errorf(err, OB_EIO, "path too long: %s/%s", dir, stem);
     status = ob_atomic_open(&f->data, path, err);
     if (status != OB_OK)
@@ -164,16 +163,18 @@ static int commit_pair(struct chart_files *f, struct ob_error *err)
 /* The script's opening: where it comes from, one colour and marker per
  * optimizer (linetype k + 1 is optimizer k everywhere), labels drawn as
  * typed, and the legend outside the plot area. */
-static void script_start(FILE *out, const struct ob_report *r,
-                         const char *stem, const char *title)
+static void script_start(FILE *out, const struct ob_report *r, const char *stem,
+                         const char *title)
 {
-    fprintf(out, "# %s\n# Data: %s.dat. Run from this folder: gnuplot "
-            "%s.gp (draws %s.png and %s.svg)\nreset session\n", title, stem,
-            stem, stem, stem);
+    fprintf(out,
+            "# %s\n# Data: %s.dat. Run from this folder: gnuplot "
+            "%s.gp (draws %s.png and %s.svg)\nreset session\n",
+            title, stem, stem, stem, stem);
     for (size_t k = 0; k < r->optimizer_count; k++)
-        fprintf(out, "set linetype %zu linecolor rgb '%s' linewidth 2 "
-                "pointtype %d pointsize 1.1 dashtype %zu\n", k + 1,
-                palette[k % PALETTE], markers[k % PALETTE],
+        fprintf(out,
+                "set linetype %zu linecolor rgb '%s' linewidth 2 "
+                "pointtype %d pointsize 1.1 dashtype %zu\n",
+                k + 1, palette[k % PALETTE], markers[k % PALETTE],
                 1 + k / PALETTE);
     /* A quote inside a single-quoted gnuplot string is written twice. */
     fputs("set title '", out);
@@ -181,18 +182,22 @@ static void script_start(FILE *out, const struct ob_report *r,
         fputs(*c == '\'' ? "''" : (char[2]){*c, '\0'}, out);
     fputs("' noenhanced\nset grid\n", out);
     fputs("set key outside right top vertical noenhanced "
-          "samplen 2\nset datafile missing 'nan'\n", out);
+          "samplen 2\nset datafile missing 'nan'\n",
+          out);
 }
 
 /* Draws the last plot to STEM.png, then STEM.svg. `plot` holds the plot
  * command (gnuplot's replot would repeat a `set table` splot). */
 static void script_end(FILE *out, const char *stem, const char *plot)
 {
-    fprintf(out, "set terminal pngcairo size %d,%d font 'sans,11'\n"
-            "set output '%s.png'\n%s\n", WIDTH, HEIGHT, stem, plot);
-    fprintf(out, "set terminal svg size %d,%d dynamic font 'sans,11'\n"
-            "set output '%s.svg'\n%s\nunset output\n", WIDTH, HEIGHT, stem,
-            plot);
+    fprintf(out,
+            "set terminal pngcairo size %d,%d font 'sans,11'\n"
+            "set output '%s.png'\n%s\n",
+            WIDTH, HEIGHT, stem, plot);
+    fprintf(out,
+            "set terminal svg size %d,%d dynamic font 'sans,11'\n"
+            "set output '%s.svg'\n%s\nunset output\n",
+            WIDTH, HEIGHT, stem, plot);
 }
 
 /* A plot command as text, grown piece by piece. */
@@ -213,9 +218,8 @@ static int text_add(struct text *t, const char *format, ...)
         size_t room = t->capacity - t->length;
 
         va_start(args, format);
-        needed = t->bytes ? vsnprintf(t->bytes + t->length, room, format,
-                                      args)
-                          : -2;
+        needed =
+            t->bytes ? vsnprintf(t->bytes + t->length, room, format, args) : -2;
         va_end(args);
         if (needed >= 0 && (size_t)needed < room) {
             t->length += (size_t)needed;
@@ -314,8 +318,10 @@ static int chart_convergence(struct ob_report *r, const char *dir, size_t q,
     if (total == 0)
         return OB_OK;
     snprintf(stem, sizeof stem, "%s", p->label);
-    snprintf(title, sizeof title, "%s: median over seeds, band from first "
-             "to third quartile", p->label);
+    snprintf(title, sizeof title,
+             "%s: median over seeds, band from first "
+             "to third quartile",
+             p->label);
     status = open_pair(&f, dir, stem, err);
     if (status != OB_OK)
         return status;
@@ -324,7 +330,8 @@ static int chart_convergence(struct ob_report *r, const char *dir, size_t q,
      * evaluations in examples, when a step takes more than one. */
     scale = p->dataset ? 1.0 / (double)p->steps_per_epoch
                        : (double)p->examples_per_gradient;
-    fprintf(out, "# %s: per optimizer (blocks in legend order): step, %s, "
+    fprintf(out,
+            "# %s: per optimizer (blocks in legend order): step, %s, "
             "median, first and third quartile of the %s over seeds\n",
             p->label, p->dataset ? "epoch" : "gradient evaluations",
             known ? "gap (floored at 1e-16)" : "loss");
@@ -332,13 +339,11 @@ static int chart_convergence(struct ob_report *r, const char *dir, size_t q,
         size_t pair = q * r->optimizer_count + o, m = 0, rows;
 
         fprintf(out, "# %s\n", r->optimizers[o]);
-        for (size_t i = traces->start[pair]; i < traces->start[pair + 1];
-             i++) {
+        for (size_t i = traces->start[pair]; i < traces->start[pair + 1]; i++) {
             size_t row = traces->rows[i];
             const char *gap = ob_csv_get(csv, row, gap_c);
-            double v = strtod(known && *gap ? gap
-                                            : ob_csv_get(csv, row, loss_c),
-                              NULL);
+            double v = strtod(
+                known && *gap ? gap : ob_csv_get(csv, row, loss_c), NULL);
 
             if (known && v < OB_GAP_FLOOR)
                 v = OB_GAP_FLOOR;
@@ -357,16 +362,19 @@ static int chart_convergence(struct ob_report *r, const char *dir, size_t q,
             fputs("nan nan nan nan nan\n", out);
         fputs("\n\n", out);
         if (rows > 0 && status == OB_OK)
-            status = text_add(&plot, "%s'%s.dat' index %zu using %s:4:5 "
-                              "with filledcurves fillstyle transparent "
-                              "solid 0.15 noborder linetype %zu notitle, "
-                              "'' index %zu using %s:3 with linespoints "
-                              "linetype %zu pointinterval %zu title '%s'",
-                              drawn ? ", \\\n     " : "plot ", stem, o,
-                              p->dataset ? "1" : "($1 < 1 ? NaN : $1)",
-                              o + 1, o, p->dataset ? "1" : "($1 < 1 ? "
-                              "NaN : $1)", o + 1, marker_every(rows),
-                              r->optimizers[o]);
+            status =
+                text_add(&plot,
+                         "%s'%s.dat' index %zu using %s:4:5 "
+                         "with filledcurves fillstyle transparent "
+                         "solid 0.15 noborder linetype %zu notitle, "
+                         "'' index %zu using %s:3 with linespoints "
+                         "linetype %zu pointinterval %zu title '%s'",
+                         drawn ? ", \\\n     " : "plot ", stem, o,
+                         p->dataset ? "1" : "($1 < 1 ? NaN : $1)", o + 1, o,
+                         p->dataset ? "1"
+                                    : "($1 < 1 ? "
+                                      "NaN : $1)",
+                         o + 1, marker_every(rows), r->optimizers[o]);
         drawn += rows > 0;
     }
     out = f.script.stream;
@@ -374,11 +382,11 @@ static int chart_convergence(struct ob_report *r, const char *dir, size_t q,
     fprintf(out, "set ylabel '%s'\n",
             known ? "loss - minimum (floored at 1e-16)" : "loss");
     if (p->dataset) {
-        fprintf(out, "set xlabel 'step'\nset xrange [0:%zu]\n"
+        fprintf(out,
+                "set xlabel 'step'\nset xrange [0:%zu]\n"
                 "set x2label 'epoch'\nset x2range [0:%.17g]\n"
                 "set x2tics\nset xtics nomirror\nset tmargin 5\n",
-                p->steps,
-                (double)p->steps * scale);
+                p->steps, (double)p->steps * scale);
     } else {
         double first = p->eval_every > 1 ? (double)p->eval_every : 1.0;
 
@@ -386,14 +394,14 @@ static int chart_convergence(struct ob_report *r, const char *dir, size_t q,
         fprintf(out, "set logscale x\nset xrange [%.17g:%zu]\n", first,
                 p->steps);
         if (p->examples_per_gradient > 1)
-            fprintf(out, "set xlabel 'step'\nset logscale x2\n"
+            fprintf(out,
+                    "set xlabel 'step'\nset logscale x2\n"
                     "set x2label 'gradient evaluations (examples)'\n"
                     "set x2range [%.17g:%.17g]\nset x2tics\n"
-                    "set xtics nomirror\nset tmargin 5\n", first * scale,
-                    (double)p->steps * scale);
+                    "set xtics nomirror\nset tmargin 5\n",
+                    first * scale, (double)p->steps * scale);
         else
-            fputs("set xlabel 'step (one gradient evaluation each)'\n",
-                  out);
+            fputs("set xlabel 'step (one gradient evaluation each)'\n", out);
     }
     if (known) {
         fputs("set logscale y\nset format y '10^{%L}'\n", out);
@@ -401,15 +409,15 @@ static int chart_convergence(struct ob_report *r, const char *dir, size_t q,
         /* Losses of models span a decade or two: label more than the
          * powers of ten. */
         fputs("set logscale y\nset format y '%g'\nset mytics 10\n"
-              "set ytics add (0.02, 0.05, 0.2, 0.5, 2, 5, 20, 50)\n", out);
+              "set ytics add (0.02, 0.05, 0.2, 0.5, 2, 5, 20, 50)\n",
+              out);
     } else if (!isnan(p->target_loss) && isfinite(start)) {
         /* Unbounded problems: from a little past the target to the
          * start, so runs racing to -infinity do not flatten the rest. */
         double span = fabs(start - p->target_loss) + 1.0;
 
         fprintf(out, "set yrange [%.17g:%.17g]\n",
-                fmax(lowest, p->target_loss - 2.0 * span),
-                start + 0.25 * span);
+                fmax(lowest, p->target_loss - 2.0 * span), start + 0.25 * span);
     }
     if (status != OB_OK || drawn == 0) {
         free(plot.bytes);
@@ -421,16 +429,17 @@ static int chart_convergence(struct ob_report *r, const char *dir, size_t q,
     free(plot.bytes);
     status = commit_pair(&f, err);
     if (status == OB_OK)
-        status = chart_add(r, stem, (long)q, p->dataset
-                           ? "Convergence: training loss against steps "
-                             "(bottom) and epochs (top); median over the "
-                             "reported seeds of runs that have not "
-                             "diverged, with the interquartile band."
-                           : "Convergence: gap to the minimum (or loss) "
-                             "against steps, log scales; median over the "
-                             "reported seeds of runs that have not "
-                             "diverged, with the interquartile band.",
-                           err);
+        status =
+            chart_add(r, stem, (long)q,
+                      p->dataset ? "Convergence: training loss against steps "
+                                   "(bottom) and epochs (top); median over the "
+                                   "reported seeds of runs that have not "
+                                   "diverged, with the interquartile band."
+                                 : "Convergence: gap to the minimum (or loss) "
+                                   "against steps, log scales; median over the "
+                                   "reported seeds of runs that have not "
+                                   "diverged, with the interquartile band.",
+                      err);
     return status;
 }
 
@@ -451,8 +460,10 @@ static int make_function(const struct ob_report_problem *p,
         return ob_errorf(err, OB_ENOMEM, "out of memory");
     if (type == NULL) {
         free(copy);
-        return ob_errorf(err, OB_EDATA, "problems.csv: problem %s has "
-                         "unknown type '%s'", p->label, p->type);
+        return ob_errorf(err, OB_EDATA,
+                         "problems.csv: problem %s has "
+                         "unknown type '%s'",
+                         p->label, p->type);
     }
     for (item = strtok_r(copy, " ", &cursor); item != NULL;
          item = strtok_r(NULL, " ", &cursor)) {
@@ -460,8 +471,10 @@ static int make_function(const struct ob_report_problem *p,
 
         if (equals == NULL || count == OB_MAX_PARAMS * 2) {
             free(copy);
-            return ob_errorf(err, OB_EDATA, "problems.csv: problem %s: bad "
-                             "parameter '%s'", p->label, item);
+            return ob_errorf(err, OB_EDATA,
+                             "problems.csv: problem %s: bad "
+                             "parameter '%s'",
+                             p->label, item);
         }
         *equals = '\0';
         settings[count].key = item;
@@ -488,9 +501,8 @@ static void box_add(struct box *b, double x, double y)
 
 #define GRID 120
 
-static int chart_trajectories(struct ob_report *r, const char *dir,
-                              size_t q, const struct groups *paths,
-                              struct ob_error *err)
+static int chart_trajectories(struct ob_report *r, const char *dir, size_t q,
+                              const struct groups *paths, struct ob_error *err)
 {
     const struct ob_report_problem *p = &r->problems[q];
     const struct ob_csv *csv = &r->paths;
@@ -555,22 +567,26 @@ static int chart_trajectories(struct ob_report *r, const char *dir,
     view.y0 -= 0.1 * span_y, view.y1 += 0.1 * span_y;
 
     snprintf(stem, sizeof stem, "%s@trajectories", p->label);
-    snprintf(title, sizeof title, "%s: path of each optimizer (seed of the "
-             "first reported run) over contour lines", p->label);
+    snprintf(title, sizeof title,
+             "%s: path of each optimizer (seed of the "
+             "first reported run) over contour lines",
+             p->label);
     status = open_pair(&f, dir, stem, err);
     if (status != OB_OK) {
         ob_problem_destroy(&problem);
         return status;
     }
     out = f.data.stream;
-    fprintf(out, "# %s: block 0 the function on a %dx%d grid (x y f); "
+    fprintf(out,
+            "# %s: block 0 the function on a %dx%d grid (x y f); "
             "block 1 the start, block 2 the minimiser; then one path per "
-            "optimizer (x y)\n", p->label, GRID, GRID);
+            "optimizer (x y)\n",
+            p->label, GRID, GRID);
     for (int i = 0; i < GRID; i++) {
         for (int j = 0; j < GRID; j++) {
-            double point[2] = {
-                view.x0 + (view.x1 - view.x0) * i / (GRID - 1.0),
-                view.y0 + (view.y1 - view.y0) * j / (GRID - 1.0)};
+            double point[2] = {view.x0 + (view.x1 - view.x0) * i / (GRID - 1.0),
+                               view.y0 +
+                                   (view.y1 - view.y0) * j / (GRID - 1.0)};
             double z = ob_problem_eval(&problem, point, NULL, NULL);
 
             if (isfinite(z)) {
@@ -592,14 +608,13 @@ static int chart_trajectories(struct ob_report *r, const char *dir,
     ob_problem_destroy(&problem);
 
     status = text_add(&plot, "plot $contours using 1:2 with lines "
-                      "linecolor rgb '#b0b0b0' linewidth 1 dashtype 1 "
-                      "notitle");
+                             "linecolor rgb '#b0b0b0' linewidth 1 dashtype 1 "
+                             "notitle");
     for (size_t o = 0; o < r->optimizer_count && status == OB_OK; o++) {
         size_t pair = q * r->optimizer_count + o, rows = 0;
 
         fprintf(out, "# %s\n", r->optimizers[o]);
-        for (size_t i = paths->start[pair]; i < paths->start[pair + 1];
-             i++) {
+        for (size_t i = paths->start[pair]; i < paths->start[pair + 1]; i++) {
             size_t row = paths->rows[i];
 
             fprintf(out, "%s %s\n", ob_csv_get(csv, row, x_c),
@@ -610,34 +625,42 @@ static int chart_trajectories(struct ob_report *r, const char *dir,
             fputs("nan nan\n", out);
         fputs("\n\n", out);
         if (rows > 0)
-            status = text_add(&plot, ", \\\n     '%s.dat' index %zu using "
+            status = text_add(&plot,
+                              ", \\\n     '%s.dat' index %zu using "
                               "1:2 with linespoints linetype %zu "
-                              "pointinterval %zu title '%s'", stem, o + 3,
-                              o + 1, marker_every(rows), r->optimizers[o]);
+                              "pointinterval %zu title '%s'",
+                              stem, o + 3, o + 1, marker_every(rows),
+                              r->optimizers[o]);
         drawn += rows > 0;
     }
     if (status == OB_OK)
-        status = text_add(&plot, ", \\\n     '%s.dat' index 1 using 1:2 "
+        status = text_add(&plot,
+                          ", \\\n     '%s.dat' index 1 using 1:2 "
                           "with points pointtype 7 pointsize 2 linecolor "
-                          "rgb 'black' title 'start'", stem);
+                          "rgb 'black' title 'start'",
+                          stem);
     if (status == OB_OK && has_minimizer)
-        status = text_add(&plot, ", \\\n     '%s.dat' index 2 using 1:2 "
+        status = text_add(&plot,
+                          ", \\\n     '%s.dat' index 2 using 1:2 "
                           "with points pointtype 3 pointsize 3 linewidth 2 "
-                          "linecolor rgb 'black' title 'minimiser'", stem);
+                          "linecolor rgb 'black' title 'minimiser'",
+                          stem);
     out = f.script.stream;
     script_start(out, r, stem, title);
     /* Contour levels log-spaced above the lowest value: 10^-4 to 1 of the
      * range seen on the grid, four per decade. */
     fputs("unset grid\nset contour base\nunset surface\nset view map\n"
-          "set cntrparam levels discrete ", out);
+          "set cntrparam levels discrete ",
+          out);
     for (int k = 0; k <= 16; k++)
         fprintf(out, "%s%.9g", k ? "," : "",
                 zmin + (zmax - zmin) * pow(10.0, -4.0 + k / 4.0));
-    fprintf(out, "\nset table $contours\nsplot '%s.dat' index 0 using "
+    fprintf(out,
+            "\nset table $contours\nsplot '%s.dat' index 0 using "
             "1:2:3 with lines notitle\nunset table\nunset contour\n"
             "set xrange [%.9g:%.9g]\nset yrange [%.9g:%.9g]\n"
-            "set xlabel 'x'\nset ylabel 'y'\n", stem, view.x0, view.x1,
-            view.y0, view.y1);
+            "set xlabel 'x'\nset ylabel 'y'\n",
+            stem, view.x0, view.x1, view.y0, view.y1);
     if (status != OB_OK || drawn == 0 || !(zmax > zmin)) {
         free(plot.bytes);
         ob_atomic_abort(&f.data), ob_atomic_abort(&f.script);
@@ -648,12 +671,14 @@ static int chart_trajectories(struct ob_report *r, const char *dir,
     free(plot.bytes);
     status = commit_pair(&f, err);
     if (status == OB_OK)
-        status = chart_add(r, stem, (long)q, "Trajectories: each "
+        status = chart_add(r, stem, (long)q,
+                           "Trajectories: each "
                            "optimizer's path from the start (filled "
                            "circle) on the first reported seed, at the "
                            "trace's rows, over contour lines of the "
                            "function (log-spaced above its lowest value); "
-                           "the star is the known minimiser.", err);
+                           "the star is the known minimiser.",
+                           err);
     return status;
 }
 
@@ -682,8 +707,7 @@ static void flat_range(FILE *out, double low, double high, int log_scale)
     if (!(low == high) || !isfinite(low))
         return;
     if (log_scale && low > 0.0)
-        fprintf(out, "set yrange [%.17g:%.17g]\n", low / 100.0,
-                low * 100.0);
+        fprintf(out, "set yrange [%.17g:%.17g]\n", low / 100.0, low * 100.0);
     else
         fprintf(out, "set yrange [%.17g:%.17g]\n", low - 1.0, low + 1.0);
 }
@@ -702,23 +726,24 @@ static int chart_final_gaps(struct ob_report *r, const char *dir, size_t q,
     FILE *out;
 
     snprintf(stem, sizeof stem, "%s@final-gap", p->label);
-    snprintf(title, sizeof title, "%s: final %s of each reported run",
-             p->label, isnan(p->minimum) ? "loss" : "gap");
+    snprintf(title, sizeof title, "%s: final %s of each reported run", p->label,
+             isnan(p->minimum) ? "loss" : "gap");
     status = open_pair(&f, dir, stem, err);
     if (status != OB_OK)
         return status;
     out = f.data.stream;
-    fprintf(out, "# %s: one block per optimizer with the final gap (or "
+    fprintf(out,
+            "# %s: one block per optimizer with the final gap (or "
             "loss) of each reported run that did not diverge; the last "
             "block: optimizer, first quartile, lowest, highest, third "
-            "quartile, median\n", p->label);
+            "quartile, median\n",
+            p->label);
     status = text_add(&tics, "set xtics (");
     for (size_t o = 0; o < r->optimizer_count && status == OB_OK; o++) {
         size_t pair = q * r->optimizer_count + o, diverged = 0, m = 0;
 
         fprintf(out, "# %s\n", r->optimizers[o]);
-        for (size_t i = finals->start[pair]; i < finals->start[pair + 1];
-             i++) {
+        for (size_t i = finals->start[pair]; i < finals->start[pair + 1]; i++) {
             double v = final_value(&r->runs, finals->rows[i], &gap);
 
             if (isinf(v) && v > 0) {
@@ -737,16 +762,14 @@ static int chart_final_gaps(struct ob_report *r, const char *dir, size_t q,
         /* ob_quantile sorts scratch, so its ends are the extremes. */
         if (m > 0)
             status = text_add(&boxes, "%zu %.17g %.17g %.17g %.17g %.17g\n",
-                              o + 1, ob_quantile(scratch, m, 0.25),
-                              scratch[0], scratch[m - 1],
-                              ob_quantile(scratch, m, 0.75),
+                              o + 1, ob_quantile(scratch, m, 0.25), scratch[0],
+                              scratch[m - 1], ob_quantile(scratch, m, 0.75),
                               ob_quantile(scratch, m, 0.5));
         if (status != OB_OK)
             break;
         if (diverged > 0)
             status = text_add(&tics, "%s\"%s\\n(%zu diverged)\" %zu",
-                              o ? ", " : "", r->optimizers[o], diverged,
-                              o + 1);
+                              o ? ", " : "", r->optimizers[o], diverged, o + 1);
         else
             status = text_add(&tics, "%s\"%s\" %zu", o ? ", " : "",
                               r->optimizers[o], o + 1);
@@ -757,7 +780,8 @@ static int chart_final_gaps(struct ob_report *r, const char *dir, size_t q,
     free(boxes.bytes);
     out = f.script.stream;
     script_start(out, r, stem, title);
-    fprintf(out, "unset key\nset boxwidth 0.5\n%s\nset xrange [0.3:%zu.7]\n"
+    fprintf(out,
+            "unset key\nset boxwidth 0.5\n%s\nset xrange [0.3:%zu.7]\n"
             "set ylabel 'final %s'\nset bmargin 6\n",
             tics.bytes ? tics.bytes : "", r->optimizer_count,
             gap ? "loss - minimum (floored at 1e-16)" : "loss");
@@ -770,21 +794,23 @@ static int chart_final_gaps(struct ob_report *r, const char *dir, size_t q,
         return status == OB_OK ? OB_OK
                                : ob_errorf(err, OB_ENOMEM, "out of memory");
     }
-    snprintf(plot, sizeof plot, "plot '%s.dat' index %zu using 1:2:3:4:5:1 "
+    snprintf(plot, sizeof plot,
+             "plot '%s.dat' index %zu using 1:2:3:4:5:1 "
              "with candlesticks linecolor variable fillstyle transparent "
              "solid 0.25 border whiskerbars 0.5, '' index %zu using "
              "1:6:6:6:6:1 with candlesticks linecolor variable linewidth 3, "
              "for [k=1:%zu] '' index k-1 using 1:2 with points linetype k",
-             stem, r->optimizer_count, r->optimizer_count,
-             r->optimizer_count);
+             stem, r->optimizer_count, r->optimizer_count, r->optimizer_count);
     script_end(out, stem, plot);
     status = commit_pair(&f, err);
     if (status == OB_OK)
-        status = chart_add(r, stem, (long)q, "Final gap of every reported "
+        status = chart_add(r, stem, (long)q,
+                           "Final gap of every reported "
                            "run (markers) with a box per optimizer: first "
                            "to third quartile, the median as a thick line, "
                            "whiskers to the lowest and highest; diverged "
-                           "runs are counted under the name instead.", err);
+                           "runs are counted under the name instead.",
+                           err);
     return status;
 }
 
@@ -848,28 +874,30 @@ static int chart_lr(struct ob_report *r, const char *dir, size_t q,
         return OB_OK;
     lines = 0;
     snprintf(stem, sizeof stem, "%s@lr", p->label);
-    snprintf(title, sizeof title, "%s: learning-rate sensitivity (median "
-             "over tuning seeds)", p->label);
+    snprintf(title, sizeof title,
+             "%s: learning-rate sensitivity (median "
+             "over tuning seeds)",
+             p->label);
     status = open_pair(&f, dir, stem, err);
     if (status != OB_OK)
         return status;
     out = f.data.stream;
-    fprintf(out, "# %s: per optimizer two blocks: (lr, median final gap "
+    fprintf(out,
+            "# %s: per optimizer two blocks: (lr, median final gap "
             "or loss over the tuning seeds) with the other settings held "
-            "at the chosen ones, then the chosen lr\n", p->label);
+            "at the chosen ones, then the chosen lr\n",
+            p->label);
     for (size_t o = 0; o < r->optimizer_count && status == OB_OK; o++) {
         size_t pair = q * r->optimizer_count + o, m = 0, rows = 0;
         const struct ob_report_cell *cell = &r->cells[pair];
         double chosen = NAN, chosen_value = NAN;
 
         if (cell->present)
-            chosen = split_lr(cell->settings, chosen_rest,
-                              sizeof chosen_rest);
-        for (size_t i = tunes->start[pair]; i < tunes->start[pair + 1];
-             i++) {
+            chosen = split_lr(cell->settings, chosen_rest, sizeof chosen_rest);
+        for (size_t i = tunes->start[pair]; i < tunes->start[pair + 1]; i++) {
             size_t row = tunes->rows[i];
-            double lr = split_lr(ob_csv_get(&r->runs, row, settings_c),
-                                 rest, sizeof rest);
+            double lr = split_lr(ob_csv_get(&r->runs, row, settings_c), rest,
+                                 sizeof rest);
 
             if (isnan(lr) || strcmp(rest, chosen_rest) != 0)
                 continue;
@@ -906,7 +934,8 @@ static int chart_lr(struct ob_report *r, const char *dir, size_t q,
         ob_write_double(out, isfinite(chosen_value) ? chosen_value : NAN);
         fputs("\n\n\n", out);
         if (rows > 0)
-            status = text_add(&plot, "%s'%s.dat' index %zu using 1:2 with "
+            status = text_add(&plot,
+                              "%s'%s.dat' index %zu using 1:2 with "
                               "linespoints linetype %zu title '%s', '' "
                               "index %zu using 1:2 with points linetype "
                               "%zu pointtype 6 pointsize 3 linewidth 2 "
@@ -917,7 +946,8 @@ static int chart_lr(struct ob_report *r, const char *dir, size_t q,
     }
     out = f.script.stream;
     script_start(out, r, stem, title);
-    fprintf(out, "set logscale x\nset format x '10^{%%L}'\n"
+    fprintf(out,
+            "set logscale x\nset format x '10^{%%L}'\n"
             "set xlabel 'learning rate'\nset ylabel 'median final %s'\n",
             gap ? "loss - minimum (floored at 1e-16)" : "loss");
     if (all_positive)
@@ -933,11 +963,13 @@ static int chart_lr(struct ob_report *r, const char *dir, size_t q,
     free(plot.bytes);
     status = commit_pair(&f, err);
     if (status == OB_OK)
-        status = chart_add(r, stem, (long)q, "Learning-rate sensitivity: "
+        status = chart_add(r, stem, (long)q,
+                           "Learning-rate sensitivity: "
                            "median final gap over the tuning seeds against "
                            "the swept learning rate, log-log; the ring "
                            "marks the rate tuning chose. Rates whose "
-                           "median run diverged are left out.", err);
+                           "median run diverged are left out.",
+                           err);
     return status;
 }
 
@@ -965,22 +997,23 @@ static int chart_accuracy(struct ob_report *r, const char *dir, size_t q,
         accuracy = *ob_csv_get(csv, traces->rows[i], acc_c) != '\0';
     value_c = accuracy ? acc_c : loss_c;
     snprintf(stem, sizeof stem, "%s@test", p->label);
-    snprintf(title, sizeof title, "%s: test %s (median over seeds, "
-             "interquartile band)", p->label,
-             accuracy ? "accuracy" : "loss");
+    snprintf(title, sizeof title,
+             "%s: test %s (median over seeds, "
+             "interquartile band)",
+             p->label, accuracy ? "accuracy" : "loss");
     status = open_pair(&f, dir, stem, err);
     if (status != OB_OK)
         return status;
     out = f.data.stream;
-    fprintf(out, "# %s: per optimizer: step, epoch, median, first and "
-            "third quartile of the test %s over seeds\n", p->label,
-            accuracy ? "accuracy" : "loss");
+    fprintf(out,
+            "# %s: per optimizer: step, epoch, median, first and "
+            "third quartile of the test %s over seeds\n",
+            p->label, accuracy ? "accuracy" : "loss");
     for (size_t o = 0; o < r->optimizer_count && status == OB_OK; o++) {
         size_t pair = q * r->optimizer_count + o, m = 0, rows;
 
         fprintf(out, "# %s\n", r->optimizers[o]);
-        for (size_t i = traces->start[pair]; i < traces->start[pair + 1];
-             i++) {
+        for (size_t i = traces->start[pair]; i < traces->start[pair + 1]; i++) {
             const char *text = ob_csv_get(csv, traces->rows[i], value_c);
 
             if (*text == '\0')
@@ -990,25 +1023,26 @@ static int chart_accuracy(struct ob_report *r, const char *dir, size_t q,
             pts[m].value = strtod(text, NULL);
             m++;
         }
-        rows = write_quartiles(out, pts, m,
-                               1.0 / (double)p->steps_per_epoch, scratch);
+        rows = write_quartiles(out, pts, m, 1.0 / (double)p->steps_per_epoch,
+                               scratch);
         if (rows == 0)
             fputs("nan nan nan nan nan\n", out);
         fputs("\n\n", out);
         if (rows > 0)
-            status = text_add(&plot, "%s'%s.dat' index %zu using 2:4:5 "
+            status = text_add(&plot,
+                              "%s'%s.dat' index %zu using 2:4:5 "
                               "with filledcurves fillstyle transparent "
                               "solid 0.15 noborder linetype %zu notitle, "
                               "'' index %zu using 2:3 with linespoints "
                               "linetype %zu pointinterval %zu title '%s'",
-                              drawn ? ", \\\n     " : "plot ", stem, o,
-                              o + 1, o, o + 1, marker_every(rows),
-                              r->optimizers[o]);
+                              drawn ? ", \\\n     " : "plot ", stem, o, o + 1,
+                              o, o + 1, marker_every(rows), r->optimizers[o]);
         drawn += rows > 0;
     }
     out = f.script.stream;
     script_start(out, r, stem, title);
-    fprintf(out, "set xlabel 'epoch'\nset xrange [0:%.17g]\n"
+    fprintf(out,
+            "set xlabel 'epoch'\nset xrange [0:%.17g]\n"
             "set ylabel 'test %s'\n",
             (double)p->steps / (double)p->steps_per_epoch,
             accuracy ? "accuracy (share of test rows classified correctly)"
@@ -1023,13 +1057,15 @@ static int chart_accuracy(struct ob_report *r, const char *dir, size_t q,
     free(plot.bytes);
     status = commit_pair(&f, err);
     if (status == OB_OK)
-        status = chart_add(r, stem, (long)q, accuracy
-                           ? "Test accuracy against epochs: median over "
-                             "the reported seeds with the interquartile "
-                             "band."
-                           : "Test loss against epochs (a regression: no "
-                             "accuracy): median over the reported seeds "
-                             "with the interquartile band.", err);
+        status =
+            chart_add(r, stem, (long)q,
+                      accuracy ? "Test accuracy against epochs: median over "
+                                 "the reported seeds with the interquartile "
+                                 "band."
+                               : "Test loss against epochs (a regression: no "
+                                 "accuracy): median over the reported seeds "
+                                 "with the interquartile band.",
+                      err);
     return status;
 }
 
@@ -1040,7 +1076,8 @@ static int chart_accuracy(struct ob_report *r, const char *dir, size_t q,
 static int step_lines(struct text *plot, const char *stem, size_t o,
                       size_t rows, int first, const char *label)
 {
-    return text_add(plot, "%s'%s.dat' index %zu using 1:2 with steps "
+    return text_add(plot,
+                    "%s'%s.dat' index %zu using 1:2 with steps "
                     "linetype %zu notitle, '' index %zu every %zu using "
                     "1:2 with points linetype %zu notitle, NaN with "
                     "linespoints linetype %zu title '%s'",
@@ -1074,8 +1111,7 @@ static double rate_of(size_t part, size_t whole)
 
 static int chart_divergence(struct ob_report *r, const char *dir,
                             const struct groups *finals,
-                            const struct groups *tunes,
-                            struct ob_error *err)
+                            const struct groups *tunes, struct ob_error *err)
 {
     const char *stem = "suite@divergence";
     struct chart_files f;
@@ -1088,7 +1124,8 @@ static int chart_divergence(struct ob_report *r, const char *dir,
         return status;
     out = f.data.stream;
     fputs("# optimizer number, share of its reported runs that diverged, "
-          "diverged, runs; the same over its tuning runs\n", out);
+          "diverged, runs; the same over its tuning runs\n",
+          out);
     status = text_add(&tics, "set xtics (");
     for (size_t o = 0; o < r->optimizer_count && status == OB_OK; o++) {
         size_t diverged, runs, tune_diverged, tune_runs;
@@ -1097,8 +1134,7 @@ static int chart_divergence(struct ob_report *r, const char *dir,
         count_diverged(r, tunes, o, &tune_diverged, &tune_runs);
         fprintf(out, "%zu %.17g %zu %zu %.17g %zu %zu\n", o + 1,
                 rate_of(diverged, runs), diverged, runs,
-                rate_of(tune_diverged, tune_runs), tune_diverged,
-                tune_runs);
+                rate_of(tune_diverged, tune_runs), tune_diverged, tune_runs);
         highest = fmax(highest, rate_of(diverged, runs));
         highest = fmax(highest, rate_of(tune_diverged, tune_runs));
         status = text_add(&tics, "%s\"%s\" %zu", o ? ", " : "",
@@ -1107,9 +1143,11 @@ static int chart_divergence(struct ob_report *r, const char *dir,
     if (status == OB_OK)
         status = text_add(&tics, ") rotate by -35 noenhanced");
     out = f.script.stream;
-    script_start(out, r, stem, "Divergence rate of each optimizer over "
+    script_start(out, r, stem,
+                 "Divergence rate of each optimizer over "
                  "the suite's runs");
-    fprintf(out, "%s\nset boxwidth 0.36\nset xrange [0.4:%zu.6]\n"
+    fprintf(out,
+            "%s\nset boxwidth 0.36\nset xrange [0.4:%zu.6]\n"
             "set yrange [0:%.3g]\nset format y '%%.0f%%%%'\n"
             "set ylabel 'runs that diverged'\nset bmargin 5\n"
             "set key outside bottom center horizontal\n",
@@ -1136,13 +1174,15 @@ static int chart_divergence(struct ob_report *r, const char *dir,
                "'#555555' title 'tuning runs (every swept setting)'");
     status = commit_pair(&f, err);
     if (status == OB_OK)
-        status = chart_add(r, stem, -1, "Divergence rate: the share of "
+        status = chart_add(r, stem, -1,
+                           "Divergence rate: the share of "
                            "each optimizer's runs, over every problem, that "
                            "hit a NaN, an infinity or a blow-up; dark: "
                            "the reported runs (the chosen settings), "
                            "light: the tuning runs of every swept "
                            "setting (counts above the bars that are not "
-                           "zero).", err);
+                           "zero).",
+                           err);
     return status;
 }
 
@@ -1181,7 +1221,8 @@ static int chart_ecdf(struct ob_report *r, const char *dir,
     }
     out = f.data.stream;
     fputs("# per optimizer: steps, share of its (problem, seed, target) "
-          "triples solved within them\n", out);
+          "triples solved within them\n",
+          out);
     for (size_t o = 0; o < r->optimizer_count && status == OB_OK; o++) {
         size_t triples = 0, m = 0;
 
@@ -1189,8 +1230,8 @@ static int chart_ecdf(struct ob_report *r, const char *dir,
             const char *text = ob_csv_get(csv, row, steps_c);
 
             if (strcmp(ob_csv_get(csv, row, phase_c), "final") != 0 ||
-                strcmp(ob_csv_get(csv, row, optimizer_c),
-                       r->optimizers[o]) != 0)
+                strcmp(ob_csv_get(csv, row, optimizer_c), r->optimizers[o]) !=
+                    0)
                 continue;
             triples++;
             if (*text != '\0')
@@ -1204,18 +1245,21 @@ static int chart_ecdf(struct ob_report *r, const char *dir,
         fprintf(out, "%zu %.17g\n\n\n", budget,
                 triples ? (double)m / (double)triples : 0.0);
         if (triples > 0)
-            status = step_lines(&plot, stem, o, m + 2, drawn == 0,
-                                r->optimizers[o]);
+            status =
+                step_lines(&plot, stem, o, m + 2, drawn == 0, r->optimizers[o]);
         drawn += triples > 0;
     }
     free(solved);
     out = f.script.stream;
-    script_start(out, r, stem, "Runtime distribution over the suite's "
+    script_start(out, r, stem,
+                 "Runtime distribution over the suite's "
                  "(problem, seed, target) triples");
-    fprintf(out, "set logscale x\nset format x '10^{%%L}'\n"
+    fprintf(out,
+            "set logscale x\nset format x '10^{%%L}'\n"
             "set xrange [1:%zu]\nset yrange [0:1.02]\n"
             "set xlabel 'budget (steps)'\n"
-            "set ylabel 'share of triples solved'\n", budget);
+            "set ylabel 'share of triples solved'\n",
+            budget);
     if (status != OB_OK || drawn == 0) {
         free(plot.bytes);
         ob_atomic_abort(&f.data), ob_atomic_abort(&f.script);
@@ -1226,13 +1270,15 @@ static int chart_ecdf(struct ob_report *r, const char *dir,
     free(plot.bytes);
     status = commit_pair(&f, err);
     if (status == OB_OK)
-        status = chart_add(r, stem, -1, "Runtime distribution (an ECDF, as "
+        status = chart_add(r, stem, -1,
+                           "Runtime distribution (an ECDF, as "
                            "COCO draws it): the share of (problem, "
                            "reported seed, gap target) triples each "
                            "optimizer reached within a budget of steps; "
                            "targets are the suite's gap targets, on the "
                            "problems with a known minimum. Higher and "
-                           "further left is better.", err);
+                           "further left is better.",
+                           err);
     return status;
 }
 
@@ -1288,8 +1334,8 @@ static int chart_profile(struct ob_report *r, const char *dir,
                 best = fmin(best, cost[q * count + k]);
         for (size_t k = 0; k < count && isfinite(best); k++)
             if (isfinite(cost[q * count + k]))
-                worst = fmax(worst, fmax(cost[q * count + k], 1.0) /
-                                        fmax(best, 1.0));
+                worst = fmax(worst,
+                             fmax(cost[q * count + k], 1.0) / fmax(best, 1.0));
     }
     status = open_pair(&f, dir, stem, err);
     if (status != OB_OK) {
@@ -1297,8 +1343,10 @@ static int chart_profile(struct ob_report *r, const char *dir,
         return status;
     }
     out = f.data.stream;
-    fprintf(out, "# per optimizer: ratio tau to the best median steps to "
-            "target, share of the %zu problems within tau\n", problems);
+    fprintf(out,
+            "# per optimizer: ratio tau to the best median steps to "
+            "target, share of the %zu problems within tau\n",
+            problems);
     for (size_t o = 0; o < count && status == OB_OK; o++) {
         size_t m = 0;
 
@@ -1321,28 +1369,30 @@ static int chart_profile(struct ob_report *r, const char *dir,
                     (double)(i + 1) / (double)problems);
         fprintf(out, "%.17g %.17g\n\n\n", 1.5 * worst,
                 problems ? (double)m / (double)problems : 0.0);
-        status = step_lines(&plot, stem, o, m + 2, drawn == 0,
-                            r->optimizers[o]);
+        status =
+            step_lines(&plot, stem, o, m + 2, drawn == 0, r->optimizers[o]);
         drawn++;
     }
     free(cost), free(ratios), free(scratch);
     out = f.script.stream;
-    script_start(out, r, stem, "Performance profile over the suite's "
+    script_start(out, r, stem,
+                 "Performance profile over the suite's "
                  "problems (Dolan and More)");
     fputs("set xtics (", out);
     /* 1, 1.5, 2, 3, 4, 6, then powers of two (of four past 64), so the
      * labels never crowd. */
-    for (double tau = 1.0; tau <= 1.5 * worst;
-         tau *= tau >= 64.0 ? 4.0 : 2.0) {
+    for (double tau = 1.0; tau <= 1.5 * worst; tau *= tau >= 64.0 ? 4.0 : 2.0) {
         fprintf(out, "%s'%g' %g", tau > 1.0 ? ", " : "", tau, tau);
         if (tau < 8.0)
             fprintf(out, ", '%g' %g", 1.5 * tau, 1.5 * tau);
     }
     fputs(")\n", out);
-    fprintf(out, "set logscale x 2\nset xrange [1:%.17g]\n"
+    fprintf(out,
+            "set logscale x 2\nset xrange [1:%.17g]\n"
             "set yrange [0:1.02]\nset xlabel 'tau: within this factor of "
             "the best median steps to target'\nset ylabel 'share of "
-            "problems'\n", 1.5 * worst);
+            "problems'\n",
+            1.5 * worst);
     if (status != OB_OK || drawn == 0 || problems == 0) {
         free(plot.bytes);
         ob_atomic_abort(&f.data), ob_atomic_abort(&f.script);
@@ -1353,13 +1403,15 @@ static int chart_profile(struct ob_report *r, const char *dir,
     free(plot.bytes);
     status = commit_pair(&f, err);
     if (status == OB_OK)
-        status = chart_add(r, stem, -1, "Performance profile (Dolan and "
+        status = chart_add(r, stem, -1,
+                           "Performance profile (Dolan and "
                            "More): for each optimizer, the share of "
                            "problems on which its median steps to the "
                            "target loss (never reached = infinite) is "
                            "within a factor tau of the best optimizer's. "
                            "At tau = 1: how often it is fastest; on the "
-                           "right: how often it gets there at all.", err);
+                           "right: how often it gets there at all.",
+                           err);
     return status;
 }
 
@@ -1392,8 +1444,8 @@ static int draw_charts(const struct ob_report *r, const char *dir, int jobs,
         }
         if (children[k] == 0) {
             size_t argc = 0;
-            char **argv = malloc((r->chart_count / processes + 3) *
-                                 sizeof *argv);
+            char **argv =
+                malloc((r->chart_count / processes + 3) * sizeof *argv);
 
             if (argv == NULL || chdir(dir) != 0)
                 _exit(126);
@@ -1418,12 +1470,13 @@ static int draw_charts(const struct ob_report *r, const char *dir, int jobs,
             if (status == OB_OK)
                 status = ob_errorf(err, OB_EIO, "waiting for gnuplot: %s",
                                    strerror(errno));
-        } else if ((!WIFEXITED(wait_status) ||
-                    WEXITSTATUS(wait_status) != 0) && status == OB_OK) {
-            status = ob_errorf(err, OB_EIO, "gnuplot failed on one of the "
+        } else if ((!WIFEXITED(wait_status) || WEXITSTATUS(wait_status) != 0) &&
+                   status == OB_OK) {
+            status = ob_errorf(err, OB_EIO,
+                               "gnuplot failed on one of the "
                                "scripts in %s starting with %s.gp (its "
-                               "message above names the line)", dir,
-                               r->charts[k].stem);
+                               "message above names the line)",
+                               dir, r->charts[k].stem);
         }
     }
     free(children);
@@ -1479,8 +1532,7 @@ int ob_report_write_charts(struct ob_report *r, const char *dir, int draw,
         if (status == OB_OK)
             status = chart_accuracy(r, dir, q, &traces, pts, scratch, err);
         if (status == OB_OK)
-            status = chart_final_gaps(r, dir, q, &finals, scratch,
-                                      err);
+            status = chart_final_gaps(r, dir, q, &finals, scratch, err);
         if (status == OB_OK)
             status = chart_lr(r, dir, q, &tunes, pts, scratch, err);
     }

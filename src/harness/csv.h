@@ -10,10 +10,10 @@
 /* A CSV file read whole: the header is row 0. Fields point into `text`. */
 struct ob_csv {
     char path[4096];
-    char *raw;       /* the file's bytes, NUL-terminated */
+    char *raw; /* the file's bytes, NUL-terminated */
     size_t size;
-    char *text;      /* field contents, each NUL-terminated */
-    char **fields;   /* (rows + 1) * columns */
+    char *text;    /* field contents, each NUL-terminated */
+    char **fields; /* (rows + 1) * columns */
     size_t columns;
     size_t rows;     /* data rows, header excluded */
     size_t *line;    /* line where each row starts, header included */
@@ -54,8 +54,8 @@ size_t ob_csv_find(const struct ob_csv *csv, const char *name);
 
 /* As find; OB_EDATA "PATH:LINE: no column 'NAME' in the header" when
  * missing. */
-int ob_csv_require(const struct ob_csv *csv, const char *name,
-                   size_t *column, struct ob_error *err);
+int ob_csv_require(const struct ob_csv *csv, const char *name, size_t *column,
+                   struct ob_error *err);
 
 /* Reads a number field ("nan", "inf" accepted); an empty one gives NAN
  * when `optional`, else OB_EDATA "PATH:LINE: COLUMN 'TEXT' is not a

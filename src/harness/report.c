@@ -69,8 +69,16 @@ static int read_count(const struct ob_csv *csv, size_t row, size_t column,
 static int read_problems(struct ob_report *r, struct ob_error *err)
 {
     static const char *const names[] = {
-        "problem", "type", "kind", "dim", "steps", "eval_every",
-        "steps_per_epoch", "examples_per_gradient", "minimum", "target_loss",
+        "problem",
+        "type",
+        "kind",
+        "dim",
+        "steps",
+        "eval_every",
+        "steps_per_epoch",
+        "examples_per_gradient",
+        "minimum",
+        "target_loss",
         "params",
     };
     const struct ob_csv *csv = &r->problems_csv;
@@ -92,9 +100,10 @@ static int read_problems(struct ob_report *r, struct ob_error *err)
         p->type = ob_csv_get(csv, row, c[1]);
         p->params = ob_csv_get(csv, row, c[10]);
         if (strcmp(kind, "dataset") != 0 && strcmp(kind, "function") != 0)
-            return ob_errorf(err, OB_EDATA, "%s:%zu: kind '%s' is neither "
-                             "function nor dataset", csv->path,
-                             csv->line[row + 1], kind);
+            return ob_errorf(err, OB_EDATA,
+                             "%s:%zu: kind '%s' is neither "
+                             "function nor dataset",
+                             csv->path, csv->line[row + 1], kind);
         p->dataset = strcmp(kind, "dataset") == 0;
         status = read_count(csv, row, c[3], &p->dim, err);
         if (status == OB_OK)
@@ -104,8 +113,7 @@ static int read_problems(struct ob_report *r, struct ob_error *err)
         if (status == OB_OK)
             status = read_count(csv, row, c[6], &p->steps_per_epoch, err);
         if (status == OB_OK)
-            status = read_count(csv, row, c[7], &p->examples_per_gradient,
-                                err);
+            status = read_count(csv, row, c[7], &p->examples_per_gradient, err);
         if (status == OB_OK)
             status = ob_csv_number(csv, row, c[8], 1, &p->minimum, err);
         if (status == OB_OK)
@@ -120,9 +128,11 @@ static int read_problems(struct ob_report *r, struct ob_error *err)
 static int read_summary(struct ob_report *r, struct ob_error *err)
 {
     static const char *const names[] = {
-        "problem", "optimizer", "settings", "metric", "final_median",
-        "final_q1", "final_q3", "success_rate", "divergence_rate",
-        "steps_to_target_median",
+        "problem",         "optimizer",
+        "settings",        "metric",
+        "final_median",    "final_q1",
+        "final_q3",        "success_rate",
+        "divergence_rate", "steps_to_target_median",
     };
     const struct ob_csv *csv = &r->summary;
     size_t c[10];
@@ -142,8 +152,8 @@ static int read_summary(struct ob_report *r, struct ob_error *err)
             OB_CSV_NO_COLUMN)
             r->optimizers[r->optimizer_count++] = label;
     }
-    r->cells = calloc(r->problem_count * r->optimizer_count + 1,
-                      sizeof *r->cells);
+    r->cells =
+        calloc(r->problem_count * r->optimizer_count + 1, sizeof *r->cells);
     if (r->cells == NULL)
         return ob_errorf(err, OB_ENOMEM, "out of memory");
     for (size_t row = 0; row < csv->rows && status == OB_OK; row++) {
@@ -153,9 +163,11 @@ static int read_summary(struct ob_report *r, struct ob_error *err)
         struct ob_report_cell *cell;
 
         if (q == OB_CSV_NO_COLUMN)
-            return ob_errorf(err, OB_EDATA, "%s:%zu: problem '%s' is not "
-                             "in problems.csv", csv->path,
-                             csv->line[row + 1], ob_csv_get(csv, row, c[0]));
+            return ob_errorf(err, OB_EDATA,
+                             "%s:%zu: problem '%s' is not "
+                             "in problems.csv",
+                             csv->path, csv->line[row + 1],
+                             ob_csv_get(csv, row, c[0]));
         cell = &r->cells[q * r->optimizer_count + o];
         cell->present = 1;
         cell->settings = ob_csv_get(csv, row, c[2]);
@@ -168,11 +180,9 @@ static int read_summary(struct ob_report *r, struct ob_error *err)
         if (status == OB_OK)
             status = ob_csv_number(csv, row, c[7], 0, &cell->success, err);
         if (status == OB_OK)
-            status = ob_csv_number(csv, row, c[8], 0, &cell->divergence,
-                                   err);
+            status = ob_csv_number(csv, row, c[8], 0, &cell->divergence, err);
         if (status == OB_OK)
-            status = ob_csv_number(csv, row, c[9], 1, &cell->steps_median,
-                                   err);
+            status = ob_csv_number(csv, row, c[9], 1, &cell->steps_median, err);
     }
     return status;
 }
@@ -185,8 +195,7 @@ size_t ob_report_problem_index(const struct ob_report *r, const char *label)
     return OB_CSV_NO_COLUMN;
 }
 
-size_t ob_report_optimizer_index(const struct ob_report *r,
-                                 const char *label)
+size_t ob_report_optimizer_index(const struct ob_report *r, const char *label)
 {
     return find_label(r->optimizers, r->optimizer_count, label);
 }
@@ -232,13 +241,32 @@ static int check_columns(const struct ob_report *r, struct ob_error *err)
         int file;
         const char *column;
     } needed[] = {
-        {0, "problem"}, {0, "optimizer"}, {0, "seed"}, {0, "status"},
-        {0, "final_loss"}, {0, "final_gap"}, {0, "steps_to_target"},
-        {0, "phase"}, {0, "settings"}, {1, "problem"}, {1, "optimizer"},
-        {1, "phase"}, {1, "steps"}, {2, "problem"}, {2, "optimizer"},
-        {2, "seed"}, {2, "step"}, {2, "loss"}, {2, "gap"},
-        {2, "test_loss"}, {2, "test_accuracy"}, {3, "problem"},
-        {3, "optimizer"}, {3, "step"}, {3, "x"}, {3, "y"},
+        {0, "problem"},
+        {0, "optimizer"},
+        {0, "seed"},
+        {0, "status"},
+        {0, "final_loss"},
+        {0, "final_gap"},
+        {0, "steps_to_target"},
+        {0, "phase"},
+        {0, "settings"},
+        {1, "problem"},
+        {1, "optimizer"},
+        {1, "phase"},
+        {1, "steps"},
+        {2, "problem"},
+        {2, "optimizer"},
+        {2, "seed"},
+        {2, "step"},
+        {2, "loss"},
+        {2, "gap"},
+        {2, "test_loss"},
+        {2, "test_accuracy"},
+        {3, "problem"},
+        {3, "optimizer"},
+        {3, "step"},
+        {3, "x"},
+        {3, "y"},
     };
     const struct ob_csv *files[] = {&r->runs, &r->targets, &r->traces,
                                     &r->paths};
@@ -252,8 +280,7 @@ static int check_columns(const struct ob_report *r, struct ob_error *err)
     return status;
 }
 
-int ob_report_load(struct ob_report *r, const char *dir,
-                   struct ob_error *err)
+int ob_report_load(struct ob_report *r, const char *dir, struct ob_error *err)
 {
     int status;
 
@@ -317,8 +344,7 @@ static void optimizer_totals(const struct ob_report *r, size_t o,
             continue;
         t->runs++;
         t->reached += *ob_csv_get(runs, row, steps) != '\0';
-        t->diverged +=
-            strcmp(ob_csv_get(runs, row, status), "diverged") == 0;
+        t->diverged += strcmp(ob_csv_get(runs, row, status), "diverged") == 0;
     }
     for (size_t q = 0; q < r->problem_count; q++) {
         const struct ob_report_cell *cell =
@@ -338,8 +364,7 @@ static double share(size_t part, size_t whole)
 }
 
 /* Winners of problem q: every optimizer ranked 1, joined by ", ". */
-static void winners(const struct ob_report *r, size_t q, char *out,
-                    size_t size)
+static void winners(const struct ob_report *r, size_t q, char *out, size_t size)
 {
     size_t length = 0;
 
@@ -470,8 +495,8 @@ static void html_text(FILE *out, const char *text)
 static int inline_svg(FILE *out, const char *path, size_t number,
                       struct ob_error *err)
 {
-    static const char *const marks[] = {"id='", "id=\"", "href='#",
-                                        "href=\"#", "url(#"};
+    static const char *const marks[] = {"id='", "id=\"", "href='#", "href=\"#",
+                                        "url(#"};
     char *bytes, *p;
     size_t size;
     int status = ob_read_whole(path, &bytes, &size, err);
@@ -519,16 +544,19 @@ static void html_tables(FILE *out, const struct ob_report *r)
     fprintf(out, "<h2 id=\"summary\">Summary</h2>\n<p>");
     html_text(out, rank_rule);
     fputs("</p>\n<table id=\"ranks\">\n<tr><th>problem</th><th>winner</th>"
-          "<th>winner's gap</th>", out);
+          "<th>winner's gap</th>",
+          out);
     for (size_t o = 0; o < r->optimizer_count; o++)
         fprintf(out, "<th>%s</th>", r->optimizers[o]);
     fputs("</tr>\n", out);
     for (size_t q = 0; q < r->problem_count; q++) {
         winners(r, q, names, sizeof names);
         winner_value(r, q, value, sizeof value);
-        fprintf(out, "<tr><td><a href=\"#p-%s\">%s</a></td><td class=\"name\">"
-                "%s</td><td>%s</td>", r->problems[q].label,
-                r->problems[q].label, names[0] ? names : "-", value);
+        fprintf(out,
+                "<tr><td><a href=\"#p-%s\">%s</a></td><td class=\"name\">"
+                "%s</td><td>%s</td>",
+                r->problems[q].label, r->problems[q].label,
+                names[0] ? names : "-", value);
         for (size_t o = 0; o < r->optimizer_count; o++) {
             const struct ob_report_cell *cell =
                 &r->cells[q * r->optimizer_count + o];
@@ -537,7 +565,8 @@ static void html_tables(FILE *out, const struct ob_report *r)
                 fputs("<td>-</td>", out);
                 continue;
             }
-            fprintf(out, "<td%s title=\"median %.3g, success %.0f%%, "
+            fprintf(out,
+                    "<td%s title=\"median %.3g, success %.0f%%, "
                     "diverged %.0f%%\">%zu</td>",
                     cell->rank == 1 ? " class=\"r1\"" : "", cell->median,
                     100.0 * cell->success, 100.0 * cell->divergence,
@@ -548,14 +577,17 @@ static void html_tables(FILE *out, const struct ob_report *r)
     fputs("</table>\n<p>Over the suite's reported runs (success: the run "
           "reached the problem's target loss):</p>\n<table id=\"totals\">\n"
           "<tr><th>optimizer</th><th>wins</th><th>mean rank</th>"
-          "<th>success rate</th><th>divergence rate</th></tr>\n", out);
+          "<th>success rate</th><th>divergence rate</th></tr>\n",
+          out);
     for (size_t o = 0; o < r->optimizer_count; o++) {
         struct totals t;
 
         optimizer_totals(r, o, &t);
-        fprintf(out, "<tr><td>%s</td><td>%zu</td><td>%.2f</td>"
-                "<td>%.0f%%</td><td>%.0f%%</td></tr>\n", r->optimizers[o],
-                t.wins, t.ranked ? t.rank_sum / (double)t.ranked : NAN,
+        fprintf(out,
+                "<tr><td>%s</td><td>%zu</td><td>%.2f</td>"
+                "<td>%.0f%%</td><td>%.0f%%</td></tr>\n",
+                r->optimizers[o], t.wins,
+                t.ranked ? t.rank_sum / (double)t.ranked : NAN,
                 100.0 * share(t.reached, t.runs),
                 100.0 * share(t.diverged, t.runs));
     }
@@ -587,9 +619,9 @@ int ob_report_write_html(const struct ob_report *r, const char *dir,
                          struct ob_error *err)
 {
     static const char *const csvs[] = {
-        "runs.csv", "summary.csv", "targets.csv", "traces.csv",
-        "problems.csv", "paths.csv", "timings.csv", "manifest.json",
-        "summary.md",
+        "runs.csv",    "summary.csv",   "targets.csv",
+        "traces.csv",  "problems.csv",  "paths.csv",
+        "timings.csv", "manifest.json", "summary.md",
     };
     struct ob_atomic_file file;
     char path[4200];
@@ -602,7 +634,8 @@ int ob_report_write_html(const struct ob_report *r, const char *dir,
     if (status != OB_OK)
         return status;
     out = file.stream;
-    fprintf(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta "
+    fprintf(out,
+            "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta "
             "charset=\"utf-8\">\n<title>optbench: suite %s</title>\n"
             "<style>\n%s</style>\n</head>\n<body>\n<h1>Suite %s</h1>\n",
             r->suite, page_style, r->suite);
@@ -610,11 +643,13 @@ int ob_report_write_html(const struct ob_report *r, const char *dir,
     if (with_charts && r->chart_count > 0)
         fputs("<a href=\"#suite\">across the suite</a>", out);
     fputs("<a href=\"#manifest\">manifest</a><a href=\"#files\">files</a>"
-          "</nav>\n", out);
+          "</nav>\n",
+          out);
     html_tables(out, r);
     if (!with_charts || r->chart_count == 0)
         fputs("<p>No charts: gnuplot was not available (apt-get install "
-              "gnuplot-nox, then optbench plot on this folder).</p>\n", out);
+              "gnuplot-nox, then optbench plot on this folder).</p>\n",
+              out);
     for (size_t i = 0; with_charts && status == OB_OK && i < r->chart_count;
          i++) {
         const struct ob_report_chart *chart = &r->charts[i];
@@ -625,8 +660,7 @@ int ob_report_write_html(const struct ob_report *r, const char *dir,
                 fputs("<h2 id=\"suite\">Across the suite</h2>\n", out);
             else
                 fprintf(out, "<h2 id=\"p-%s\">%s</h2>\n",
-                        r->problems[current].label,
-                        r->problems[current].label);
+                        r->problems[current].label, r->problems[current].label);
         }
         status = html_chart(out, chart, plots_dir, i, err);
     }
@@ -643,8 +677,8 @@ int ob_report_write_html(const struct ob_report *r, const char *dir,
     return ob_atomic_commit(&file, err);
 }
 
-int ob_report_build(const char *results_dir, const char *plots_dir,
-                    int charts, int jobs, int *drawn, struct ob_error *err)
+int ob_report_build(const char *results_dir, const char *plots_dir, int charts,
+                    int jobs, int *drawn, struct ob_error *err)
 {
     struct ob_report report;
     int status = ob_report_load(&report, results_dir, err);
@@ -656,8 +690,8 @@ int ob_report_build(const char *results_dir, const char *plots_dir,
     if (status == OB_OK && charts)
         status = ob_report_write_charts(&report, plots_dir, draw, jobs, err);
     if (status == OB_OK)
-        status = ob_report_write_html(&report, results_dir, plots_dir, draw,
-                                      err);
+        status =
+            ob_report_write_html(&report, results_dir, plots_dir, draw, err);
     if (status == OB_OK)
         *drawn = draw;
     ob_report_free(&report);

@@ -15,31 +15,31 @@ struct ob_report_problem {
     const char *label, *type, *params; /* params: "key=value key=value" */
     int dataset;                       /* kind = dataset */
     size_t dim, steps, eval_every, steps_per_epoch, examples_per_gradient;
-    double minimum;                    /* NAN when unknown */
-    double target_loss;                /* NAN when none */
+    double minimum;     /* NAN when unknown */
+    double target_loss; /* NAN when none */
 };
 
 /* One (problem, optimizer) pair, from summary.csv. */
 struct ob_report_cell {
-    int present;          /* a row exists (--only may leave pairs out) */
-    const char *settings; /* the reported setting */
-    int gap;              /* metric = gap (else loss) */
+    int present;           /* a row exists (--only may leave pairs out) */
+    const char *settings;  /* the reported setting */
+    int gap;               /* metric = gap (else loss) */
     double median, q1, q3; /* final gap (or loss); diverged = inf */
     double success, divergence, steps_median; /* NAN when none reached */
-    double rank_value;    /* median, floored at 1e-16 for gaps, NaN = inf */
-    size_t rank;          /* 1 = best; equal ranks for full ties */
+    double rank_value; /* median, floored at 1e-16 for gaps, NaN = inf */
+    size_t rank;       /* 1 = best; equal ranks for full ties */
 };
 
 /* What a chart is about: a file stem in the plots folder and a caption. */
 struct ob_report_chart {
     char stem[300];
     char caption[400];
-    long problem;         /* problem index, or -1 for the whole suite */
+    long problem; /* problem index, or -1 for the whole suite */
 };
 
 struct ob_report {
-    char *suite;          /* name from manifest.json */
-    char *manifest;       /* manifest.json's text */
+    char *suite;    /* name from manifest.json */
+    char *manifest; /* manifest.json's text */
     struct ob_csv runs, summary, targets, traces, problems_csv, paths;
     struct ob_report_problem *problems;
     size_t problem_count;
@@ -88,10 +88,10 @@ int ob_report_write_html(const struct ob_report *report,
                          const char *results_dir, const char *plots_dir,
                          int with_charts, struct ob_error *err);
 
-/* Everything at once, as `run` and `plot` do: load, summary.md, then with
+/* Everything at once, as `run` does: load, summary.md, then with
  * charts the chart files (drawn when gnuplot is on PATH; *drawn says so),
  * then report.html. */
-int ob_report_build(const char *results_dir, const char *plots_dir,
-                    int charts, int jobs, int *drawn, struct ob_error *err);
+int ob_report_build(const char *results_dir, const char *plots_dir, int charts,
+                    int jobs, int *drawn, struct ob_error *err);
 
 #endif
