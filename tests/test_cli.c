@@ -345,7 +345,9 @@ Test(run, interrupt_then_resume_gives_the_uninterrupted_files,
      .timeout = 240)
 {
     static const char *const files[] = {"runs.csv", "targets.csv",
-                                        "traces.csv", "summary.csv"};
+                                        "traces.csv", "summary.csv",
+                                        "problems.csv", "paths.csv",
+                                        "summary.md"};
     char whole[64], parts[64], path[256];
     struct cli_result r;
     struct stat info;

@@ -103,7 +103,7 @@ Test(report, summary_ranks_by_median_gap_then_steps_to_target)
     cr_assert_eq(r.exit_code, 0, "stderr: %s", r.err);
     summary = read_in(dir, "summary.md");
     cr_assert_not_null(summary);
-    cr_assert_not_null(strstr(summary, "| problem | winner | winner's gap "
+    cr_assert_not_null(strstr(summary, "| problem | winner | winner's median "
                                        "| a | b | c |"),
                        "%s", summary);
     cr_assert_not_null(strstr(summary, "| bowl | b | 1e-05 | 2 | 1 | 3 |"),

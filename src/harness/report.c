@@ -363,10 +363,11 @@ static double share(size_t part, size_t whole)
     return whole ? (double)part / (double)whole : NAN;
 }
 
-/* Winners of problem q: every optimizer ranked 1, joined by ", ". */
+/* Winners of problem q: every optimizer ranked 1, joined by ", "; past
+ * three, their number ("9 tied"), which the ranks then spell out. */
 static void winners(const struct ob_report *r, size_t q, char *out, size_t size)
 {
-    size_t length = 0;
+    size_t length = 0, count = 0;
 
     out[0] = '\0';
     for (size_t o = 0; o < r->optimizer_count; o++) {
@@ -374,13 +375,18 @@ static void winners(const struct ob_report *r, size_t q, char *out, size_t size)
             &r->cells[q * r->optimizer_count + o];
         int written;
 
-        if (!cell->present || cell->rank != 1 || length >= size)
+        if (!cell->present || cell->rank != 1)
+            continue;
+        count++;
+        if (length >= size)
             continue;
         written = snprintf(out + length, size - length, "%s%s",
                            length ? ", " : "", r->optimizers[o]);
         if (written > 0)
             length += (size_t)written;
     }
+    if (count > 3)
+        snprintf(out, size, "%zu tied", count);
 }
 
 /* The winner's median final gap (or loss), as %.3g; gaps under the
@@ -424,7 +430,7 @@ int ob_report_write_summary(const struct ob_report *r, const char *dir,
     if (status != OB_OK)
         return status;
     out = file.stream;
-    fprintf(out, "# Suite %s\n\n%s\n\n| problem | winner | winner's gap |",
+    fprintf(out, "# Suite %s\n\n%s\n\n| problem | winner | winner's median |",
             r->suite, rank_rule);
     for (size_t o = 0; o < r->optimizer_count; o++)
         fprintf(out, " %s |", r->optimizers[o]);
@@ -531,6 +537,7 @@ static const char page_style[] =
     "table{border-collapse:collapse;margin:1em 0;font-size:90%}\n"
     "th,td{border:1px solid #ccc;padding:2px 6px;text-align:right}\n"
     "th:first-child,td:first-child,td.name{text-align:left}\n"
+    "td:first-child{white-space:nowrap}\n"
     "td.r1{background:#d9f0d3;font-weight:bold}\n"
     "figure{margin:1em 0}figure svg{width:100%;height:auto}\n"
     "figcaption{font-size:90%;color:#444}\n"
@@ -544,7 +551,7 @@ static void html_tables(FILE *out, const struct ob_report *r)
     fprintf(out, "<h2 id=\"summary\">Summary</h2>\n<p>");
     html_text(out, rank_rule);
     fputs("</p>\n<table id=\"ranks\">\n<tr><th>problem</th><th>winner</th>"
-          "<th>winner's gap</th>",
+          "<th>winner's median</th>",
           out);
     for (size_t o = 0; o < r->optimizer_count; o++)
         fprintf(out, "<th>%s</th>", r->optimizers[o]);
@@ -647,8 +654,9 @@ int ob_report_write_html(const struct ob_report *r, const char *dir,
           out);
     html_tables(out, r);
     if (!with_charts || r->chart_count == 0)
-        fputs("<p>No charts: gnuplot was not available (apt-get install "
-              "gnuplot-nox, then optbench plot on this folder).</p>\n",
+        fputs("<p>No charts in this page: they were not asked for, or "
+              "gnuplot was not available. To draw them: apt-get install "
+              "gnuplot-nox, then optbench plot on this folder.</p>\n",
               out);
     for (size_t i = 0; with_charts && status == OB_OK && i < r->chart_count;
          i++) {
