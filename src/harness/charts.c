@@ -483,9 +483,14 @@ static int make_function(const struct ob_report_problem *p,
     }
     status = ob_problem_create(problem, type, settings, count, err);
     free(copy);
-    if (status != OB_OK)
+    if (status != OB_OK) {
+        char reason[sizeof err->message];
+
+        /* The message is rewritten from a copy, not from itself. */
+        memcpy(reason, err->message, sizeof reason);
         return ob_errorf(err, OB_EDATA, "problems.csv: problem %s: %s",
-                         p->label, err->message);
+                         p->label, reason);
+    }
     return OB_OK;
 }
 
