@@ -517,7 +517,7 @@ static int chart_trajectories(struct ob_report *r, const char *dir, size_t q,
     struct box core = {INFINITY, -INFINITY, INFINITY, -INFINITY}, view;
     double start[2] = {NAN, NAN}, zmin = INFINITY, zmax = -INFINITY;
     double span_x, span_y, reach;
-    int has_minimizer;
+    int has_minimizer, bounded;
     struct chart_files f;
     struct text plot = {0};
     char stem[300], title[400];
@@ -608,7 +608,8 @@ static int chart_trajectories(struct ob_report *r, const char *dir, size_t q,
                 problem.minimizer[1]);
     else
         fputs("nan nan\n\n\n", out);
-    if (!isnan(problem.minimum))
+    bounded = !isnan(problem.minimum);
+    if (bounded)
         zmin = fmin(zmin, problem.minimum);
     ob_problem_destroy(&problem);
 
@@ -653,13 +654,16 @@ static int chart_trajectories(struct ob_report *r, const char *dir, size_t q,
     out = f.script.stream;
     script_start(out, r, stem, title);
     /* Contour levels log-spaced above the lowest value: 10^-4 to 1 of the
-     * range seen on the grid, four per decade. */
+     * range seen on the grid, four per decade. A function unbounded below
+     * has no bottom to crowd levels towards: evenly spaced ones show its
+     * saddle. */
     fputs("unset grid\nset contour base\nunset surface\nset view map\n"
           "set cntrparam levels discrete ",
           out);
     for (int k = 0; k <= 16; k++)
         fprintf(out, "%s%.9g", k ? "," : "",
-                zmin + (zmax - zmin) * pow(10.0, -4.0 + k / 4.0));
+                bounded ? zmin + (zmax - zmin) * pow(10.0, -4.0 + k / 4.0)
+                        : zmin + (zmax - zmin) * (k + 0.5) / 17.0);
     fprintf(out,
             "\nset table $contours\nsplot '%s.dat' index 0 using "
             "1:2:3 with lines notitle\nunset table\nunset contour\n"
