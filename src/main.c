@@ -12,6 +12,7 @@
 
 #include "harness/compare.h"
 #include "harness/harness.h"
+#include "harness/report.h"
 #include "util/log.h"
 
 enum {
@@ -32,6 +33,8 @@ static const char usage_text[] =
     "          charts under plots/\n"
     "  list    show every optimizer and problem with their parameters\n"
     "  compare compare two results folders of one suite, cell by cell\n"
+    "  plot    redraw a results folder's charts, summary.md and\n"
+    "          report.html from its files, without running\n"
     "\n"
     "optbench COMMAND --help shows the options of a command.\n";
 
@@ -56,16 +59,17 @@ static const char run_usage[] =
     "\n"
     "Runs a suite (default: 'default'; a bundled name from problems/suites\n"
     "or a path to an .ini file) in parallel and writes\n"
-    "DIR/results/SUITE/{runs,targets,traces,summary,timings}.csv,\n"
-    "manifest.json and a chart per problem under DIR/plots/SUITE/ (DIR\n"
-    "defaults to the current folder).\n"
+    "DIR/results/SUITE/{runs,targets,traces,summary,timings,problems,\n"
+    "paths}.csv, manifest.json, summary.md and report.html, and the charts\n"
+    "under DIR/plots/SUITE/ (DIR defaults to the current folder).\n"
     "  --jobs N     threads (default: OpenMP's, following OMP_NUM_THREADS)\n"
     "  --seeds N    replicates of the reported runs of every problem\n"
     "               (default: the suite's, or a problem's own)\n"
     "  --only GLOB  only problems or optimizers whose label, or\n"
     "               PROBLEM/OPTIMIZER, matches GLOB\n"
     "  --resume     keep the runs an interrupted call finished (Ctrl-C\n"
-    "               stops cleanly) and run the rest\n";
+    "               stops cleanly) and run the rest\n"
+    "  --no-charts  write no charts (summary.md and report.html still)\n";
 
 static int usage_error(const char *usage, const char *format, const char *arg)
 {
@@ -576,14 +580,15 @@ static int command_run(int argc, char **argv)
         ob_log(OB_LOG_INFO, "suite %s: %zu of %zu runs resumed from the "
                "journal", suite.name, report.resumed, report.runs);
     ob_log(OB_LOG_INFO, "suite %s: %zu runs; wrote %s/results/%s/ (runs, "
-           "targets, traces, summary, timings, manifest)",
+           "targets, traces, summary, timings, problems, paths, manifest, "
+           "summary.md, report.html)",
            suite.name, report.runs, run_options.out_dir, suite.name);
     if (report.charts_drawn)
         ob_log(OB_LOG_INFO, "drew charts in %s/plots/%s",
                run_options.out_dir, suite.name);
     else if (run_options.draw_charts)
-        ob_log(OB_LOG_WARN, "gnuplot not found: no charts drawn (install "
-               "gnuplot-nox, then run the .gp scripts in %s/plots/%s)",
+        ob_log(OB_LOG_WARN, "gnuplot not found: no charts drawn (apt-get "
+               "install gnuplot-nox, then optbench plot %s/results/%s)",
                run_options.out_dir, suite.name);
     ob_suite_free(&suite);
     return EXIT_OK;
@@ -778,6 +783,131 @@ static int command_compare(int argc, char **argv)
     return exit_code;
 }
 
+static const char plot_usage[] =
+    "usage: optbench plot DIR [--plots PLOTS] [--jobs N]\n"
+    "\n"
+    "Redraws the charts, summary.md and report.html of a results folder\n"
+    "(such as results/default) from its CSVs and manifest.json alone, as\n"
+    "`run` does at its end. The charts go to PLOTS, by default the\n"
+    "plots/SUITE folder beside results/ (DIR/plots when DIR's parent is not\n"
+    "called results).\n"
+    "  --jobs N     gnuplot processes at once (default: the CPUs online)\n";
+
+/* The plots folder matching results folder DIR: OUT/plots/NAME for
+ * OUT/results/NAME, else DIR/plots. */
+static void default_plots(const char *dir, char *out, size_t size)
+{
+    char copy[4096];
+    char *name, *parent;
+    size_t length;
+
+    snprintf(copy, sizeof copy, "%s", dir);
+    length = strlen(copy);
+    while (length > 1 && copy[length - 1] == '/')
+        copy[--length] = '\0';
+    name = strrchr(copy, '/');
+    if (name == NULL) {
+        snprintf(out, size, "%s/plots", copy);
+        return;
+    }
+    *name++ = '\0';
+    parent = strrchr(copy, '/');
+    if (strcmp(parent ? parent + 1 : copy, "results") != 0) {
+        snprintf(out, size, "%s/%s/plots", copy, name);
+        return;
+    }
+    if (parent != NULL) {
+        *parent = '\0';
+        snprintf(out, size, "%s/plots/%s", copy[0] ? copy : "/", name);
+    } else {
+        snprintf(out, size, "plots/%s", name);
+    }
+}
+
+static int command_plot(int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"plots", required_argument, NULL, 'p'},
+        {"jobs", required_argument, NULL, 'j'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *dir, *plots = NULL;
+    char plots_default[4200];
+    unsigned long long number;
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    int c, status, jobs = cpus > 0 ? (int)cpus : 1, draw;
+    struct ob_report report;
+    struct ob_error err;
+
+    ob_error_clear(&err);
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":hj:", options, NULL)) != -1) {
+        switch (c) {
+        case 'p':
+            if (*optarg == '\0')
+                return usage_error(plot_usage, "--plots needs a folder "
+                                   "name%s", "");
+            plots = optarg;
+            break;
+        case 'j':
+            if (parse_count(optarg, 1, 1024, &number) != 0)
+                return usage_error(plot_usage, "--jobs '%s' is not a whole "
+                                   "number in [1, 1024]", optarg);
+            jobs = (int)number;
+            break;
+        case 'h':
+            fputs(plot_usage, stdout);
+            return EXIT_OK;
+        case ':':
+            return usage_error(plot_usage, "option %s needs a value",
+                               argv[optind - 1]);
+        default:
+            return usage_error(plot_usage, "unknown option '%s'",
+                               argv[optind - 1]);
+        }
+    }
+    if (argc - optind != 1)
+        return usage_error(plot_usage, "plot needs one results folder%s",
+                           "");
+    dir = argv[optind];
+    if (plots == NULL) {
+        default_plots(dir, plots_default, sizeof plots_default);
+        plots = plots_default;
+    }
+
+    /* Bad or missing input is the user's to fix (exit 2); failing to
+     * write or to draw is a failed run (exit 1). */
+    status = ob_report_load(&report, dir, &err);
+    if (status != OB_OK) {
+        ob_log(OB_LOG_ERROR, "%s", err.message);
+        ob_report_free(&report);
+        return status == OB_ENOMEM ? EXIT_RUN_FAILED : EXIT_USAGE;
+    }
+    draw = ob_program_available("gnuplot");
+    status = ob_report_write_summary(&report, dir, &err);
+    if (status == OB_OK)
+        status = ob_report_write_charts(&report, plots, draw, jobs, &err);
+    if (status == OB_OK)
+        status = ob_report_write_html(&report, dir, plots, draw, &err);
+    if (status != OB_OK) {
+        ob_log(OB_LOG_ERROR, "%s", err.message);
+        ob_report_free(&report);
+        return status == OB_EDATA ? EXIT_USAGE : EXIT_RUN_FAILED;
+    }
+    if (draw)
+        ob_log(OB_LOG_INFO, "suite %s: drew %zu charts in %s; wrote "
+               "%s/summary.md and %s/report.html", report.suite,
+               report.chart_count, plots, dir, dir);
+    else
+        ob_log(OB_LOG_WARN, "gnuplot not found: no charts drawn, wrote "
+               "%s/summary.md and %s/report.html without them (apt-get "
+               "install gnuplot-nox, then optbench plot %s)", dir, dir, dir);
+    ob_report_free(&report);
+    return EXIT_OK;
+}
+
 static int dispatch(int argc, char **argv);
 
 int main(int argc, char **argv)
@@ -812,6 +942,8 @@ static int dispatch(int argc, char **argv)
         return command_list(argc - 1, argv + 1);
     if (strcmp(argv[1], "compare") == 0)
         return command_compare(argc - 1, argv + 1);
+    if (strcmp(argv[1], "plot") == 0)
+        return command_plot(argc - 1, argv + 1);
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
         strcmp(argv[1], "help") == 0) {
         fputs(usage_text, stdout);

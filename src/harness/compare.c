@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "harness.h"
+#include "csv.h"
 #include "plot.h"
 
 /* ---- Statistics ---------------------------------------------------------- */
@@ -261,276 +262,9 @@ static const char *test_name(enum ob_test_kind kind)
     }
 }
 
-/* ---- CSV files ----------------------------------------------------------- */
-
-/* A CSV file read whole: the header is row 0. Fields point into `text`. */
-struct csv {
-    char path[4096];
-    char *raw;       /* the file's bytes, NUL-terminated */
-    size_t size;
-    char *text;      /* field contents, each NUL-terminated */
-    char **fields;   /* (rows + 1) * columns */
-    size_t columns;
-    size_t rows;     /* data rows, header excluded */
-    size_t *line;    /* line where each row starts, header included */
-    size_t *start;   /* byte offset in raw where each row starts */
-    size_t *end;     /* and where it ends (before its newline) */
-    size_t capacity; /* rows allocated in line, start, end */
-    size_t field_capacity;
-};
-
-static void csv_free(struct csv *csv)
-{
-    free(csv->raw), free(csv->text), free(csv->fields);
-    free(csv->line), free(csv->start), free(csv->end);
-    memset(csv, 0, sizeof *csv);
-}
-
-static int read_whole(const char *path, char **bytes, size_t *size,
-                      struct ob_error *err)
-{
-    FILE *file = fopen(path, "rb");
-    size_t capacity = 1 << 16, length = 0;
-    char *buffer;
-
-    *bytes = NULL;
-    if (file == NULL)
-        return ob_errorf(err, OB_EIO, "cannot read %s: %s", path,
-                         strerror(errno));
-    buffer = malloc(capacity);
-    while (buffer != NULL) {
-        size_t got = fread(buffer + length, 1, capacity - length - 1, file);
-        char *grown;
-
-        length += got;
-        if (length + 1 < capacity)
-            break;
-        grown = realloc(buffer, capacity * 2);
-        if (grown == NULL) {
-            free(buffer);
-            buffer = NULL;
-            break;
-        }
-        buffer = grown;
-        capacity *= 2;
-    }
-    if (buffer == NULL) {
-        fclose(file);
-        return ob_errorf(err, OB_ENOMEM, "out of memory reading %s", path);
-    }
-    if (ferror(file)) {
-        int saved = errno;
-
-        fclose(file);
-        free(buffer);
-        return ob_errorf(err, OB_EIO, "cannot read %s: %s", path,
-                         strerror(saved ? saved : EIO));
-    }
-    fclose(file);
-    buffer[length] = '\0';
-    *bytes = buffer;
-    *size = length;
-    return OB_OK;
-}
-
-static int csv_push_field(struct csv *csv, size_t index, char *field)
-{
-    if (index >= csv->field_capacity) {
-        size_t capacity = csv->field_capacity ? 2 * csv->field_capacity
-                                              : 1024;
-        char **grown = realloc(csv->fields, capacity * sizeof *grown);
-
-        if (grown == NULL)
-            return OB_ENOMEM;
-        csv->fields = grown;
-        csv->field_capacity = capacity;
-    }
-    csv->fields[index] = field;
-    return OB_OK;
-}
-
-static int csv_push_row(struct csv *csv, size_t row, size_t line,
-                        size_t start, size_t end)
-{
-    if (row >= csv->capacity) {
-        size_t capacity = csv->capacity ? 2 * csv->capacity : 256;
-        size_t *l = realloc(csv->line, capacity * sizeof *l);
-        size_t *s = l ? realloc(csv->start, capacity * sizeof *s) : NULL;
-        size_t *e = s ? realloc(csv->end, capacity * sizeof *e) : NULL;
-
-        if (l != NULL)
-            csv->line = l;
-        if (s != NULL)
-            csv->start = s;
-        if (e == NULL)
-            return OB_ENOMEM;
-        csv->end = e;
-        csv->capacity = capacity;
-    }
-    csv->line[row] = line;
-    csv->start[row] = start;
-    csv->end[row] = end;
-    return OB_OK;
-}
-
-/* RFC 4180 with leniency: fields may be quoted ("" is a quote), lines end
- * in LF or CRLF, blank lines are skipped, a UTF-8 BOM is ignored. Every
- * row must have the header's number of fields. */
-static int csv_parse(struct csv *csv, struct ob_error *err)
-{
-    const char *raw = csv->raw, *limit = raw + csv->size, *p = raw;
-    size_t line = 1, row = 0, field_count = 0;
-    char *out;
-
-    csv->text = malloc(csv->size + 2);
-    if (csv->text == NULL)
-        return ob_errorf(err, OB_ENOMEM, "out of memory reading %s",
-                         csv->path);
-    out = csv->text;
-    if (csv->size >= 3 && memcmp(raw, "\xEF\xBB\xBF", 3) == 0)
-        p += 3;
-    while (p < limit) {
-        const char *row_start = p;
-        size_t row_line = line, count = 0;
-
-        if (*p == '\n' || (*p == '\r' && p + 1 < limit && p[1] == '\n')) {
-            p += *p == '\r' ? 2 : 1;
-            line++;
-            continue;
-        }
-        for (;;) {
-            char *field = out;
-
-            if (p < limit && *p == '"') {
-                p++;
-                for (;;) {
-                    if (p >= limit)
-                        return ob_errorf(err, OB_EDATA, "%s:%zu: quoted "
-                                         "field never closed", csv->path,
-                                         row_line);
-                    if (*p == '"' && p + 1 < limit && p[1] == '"') {
-                        *out++ = '"';
-                        p += 2;
-                    } else if (*p == '"') {
-                        p++;
-                        break;
-                    } else {
-                        line += *p == '\n';
-                        *out++ = *p++;
-                    }
-                }
-                if (p < limit && *p == '\r' &&
-                    (p + 1 == limit || p[1] == '\n'))
-                    p++;
-                if (p < limit && *p != ',' && *p != '\n')
-                    return ob_errorf(err, OB_EDATA, "%s:%zu: text after "
-                                     "a closing quote", csv->path, line);
-            } else {
-                while (p < limit && *p != ',' && *p != '\n') {
-                    if (*p == '"')
-                        return ob_errorf(err, OB_EDATA, "%s:%zu: quote "
-                                         "inside an unquoted field",
-                                         csv->path, line);
-                    *out++ = *p++;
-                }
-                if (out > field && out[-1] == '\r')
-                    out--;
-            }
-            *out++ = '\0';
-            if (csv_push_field(csv, field_count++, field) != OB_OK)
-                return ob_errorf(err, OB_ENOMEM, "out of memory reading "
-                                 "%s", csv->path);
-            count++;
-            if (p < limit && *p == ',') {
-                p++;
-                continue;
-            }
-            break;
-        }
-        if (row == 0)
-            csv->columns = count;
-        else if (count != csv->columns)
-            return ob_errorf(err, OB_EDATA, "%s:%zu: %zu fields where the "
-                             "header has %zu", csv->path, row_line, count,
-                             csv->columns);
-        if (csv_push_row(csv, row, row_line, (size_t)(row_start - raw),
-                         (size_t)(p - raw)) != OB_OK)
-            return ob_errorf(err, OB_ENOMEM, "out of memory reading %s",
-                             csv->path);
-        row++;
-        if (p < limit) {
-            p++;
-            line++;
-        }
-    }
-    if (row == 0)
-        return ob_errorf(err, OB_EDATA, "%s:1: empty file, no header",
-                         csv->path);
-    csv->rows = row - 1;
-    return OB_OK;
-}
-
-static int csv_load(struct csv *csv, const char *dir, const char *name,
-                    struct ob_error *err)
-{
-    int status;
-
-    memset(csv, 0, sizeof *csv);
-    status = ob_path_join(csv->path, sizeof csv->path, dir, name, err);
-    if (status == OB_OK)
-        status = read_whole(csv->path, &csv->raw, &csv->size, err);
-    if (status == OB_OK)
-        status = csv_parse(csv, err);
-    return status;
-}
-
-static const char *csv_get(const struct csv *csv, size_t row, size_t column)
-{
-    return csv->fields[(row + 1) * csv->columns + column];
-}
-
-#define NO_COLUMN ((size_t)-1)
-
-/* Index of the column called name, or NO_COLUMN. */
-static size_t csv_find(const struct csv *csv, const char *name)
-{
-    for (size_t c = 0; c < csv->columns; c++)
-        if (strcmp(csv->fields[c], name) == 0)
-            return c;
-    return NO_COLUMN;
-}
-
-static int csv_require(const struct csv *csv, const char *name,
-                       size_t *column, struct ob_error *err)
-{
-    *column = csv_find(csv, name);
-    if (*column == NO_COLUMN)
-        return ob_errorf(err, OB_EDATA, "%s:%zu: no column '%s' in the "
-                         "header", csv->path, csv->line[0], name);
-    return OB_OK;
-}
-
-/* Reads a number field; an empty one gives NAN when `optional`. */
-static int csv_number(const struct csv *csv, size_t row, size_t column,
-                      int optional, double *value, struct ob_error *err)
-{
-    const char *text = csv_get(csv, row, column);
-    char *end;
-
-    if (*text == '\0' && optional) {
-        *value = NAN;
-        return OB_OK;
-    }
-    errno = 0;
-    *value = strtod(text, &end);
-    if (*text == '\0' || *end != '\0' || (errno == ERANGE && fabs(*value) > 1))
-        return ob_errorf(err, OB_EDATA, "%s:%zu: %s '%s' is not a number",
-                         csv->path, csv->line[row + 1],
-                         csv->fields[column], text);
-    return OB_OK;
-}
-
 /* ---- Loading two folders ------------------------------------------------- */
+
+#define NO_COLUMN OB_CSV_NO_COLUMN
 
 enum { BASE = 0, NEW = 1 };
 
@@ -564,7 +298,7 @@ struct sample {
 
 struct loader {
     struct ob_comparison *comparison;
-    struct csv files[EXACT_FILES][2];
+    struct ob_csv files[EXACT_FILES][2];
     struct sample *samples; /* 2 per cell: [2 c + side] */
     size_t cell_capacity;
     signed char *gap_shift, *steps_shift; /* sign of U - nx ny / 2 */
@@ -604,7 +338,7 @@ static int read_manifest(const char *dir, char **name, struct ob_error *err)
     int status = ob_path_join(path, sizeof path, dir, "manifest.json", err);
 
     if (status == OB_OK)
-        status = read_whole(path, &bytes, &size, err);
+        status = ob_read_whole(path, &bytes, &size, err);
     if (status != OB_OK)
         return status;
     root = json_tokener_parse_verbose(bytes, &problem);
@@ -709,42 +443,42 @@ struct runs_columns {
         steps_to_target, phase;
 };
 
-static int runs_columns_find(const struct csv *csv, struct runs_columns *k,
+static int runs_columns_find(const struct ob_csv *csv, struct runs_columns *k,
                              struct ob_error *err)
 {
-    int status = csv_require(csv, "problem", &k->problem, err);
+    int status = ob_csv_require(csv, "problem", &k->problem, err);
 
     if (status == OB_OK)
-        status = csv_require(csv, "optimizer", &k->optimizer, err);
+        status = ob_csv_require(csv, "optimizer", &k->optimizer, err);
     if (status == OB_OK)
-        status = csv_require(csv, "seed", &k->seed, err);
+        status = ob_csv_require(csv, "seed", &k->seed, err);
     if (status == OB_OK)
-        status = csv_require(csv, "status", &k->status, err);
+        status = ob_csv_require(csv, "status", &k->status, err);
     if (status == OB_OK)
-        status = csv_require(csv, "final_loss", &k->final_loss, err);
+        status = ob_csv_require(csv, "final_loss", &k->final_loss, err);
     if (status == OB_OK)
-        status = csv_require(csv, "steps_to_target", &k->steps_to_target,
+        status = ob_csv_require(csv, "steps_to_target", &k->steps_to_target,
                              err);
     if (status == OB_OK)
-        status = csv_require(csv, "phase", &k->phase, err);
+        status = ob_csv_require(csv, "phase", &k->phase, err);
     /* Older or future files may lack the gap; final_loss stands in. */
-    k->final_gap = csv_find(csv, "final_gap");
+    k->final_gap = ob_csv_find(csv, "final_gap");
     return status;
 }
 
 /* Adds the reported runs of one side's runs.csv to the cells. */
 static int read_runs(struct loader *l, int side, struct ob_error *err)
 {
-    const struct csv *csv = &l->files[RUNS_FILE][side];
+    const struct ob_csv *csv = &l->files[RUNS_FILE][side];
     struct runs_columns k = {0};
     size_t hint = 0;
     int status = runs_columns_find(csv, &k, err);
 
     for (size_t r = 0; status == OB_OK && r < csv->rows; r++) {
-        const char *problem = csv_get(csv, r, k.problem);
-        const char *optimizer = csv_get(csv, r, k.optimizer);
-        const char *seed = csv_get(csv, r, k.seed);
-        const char *run_status = csv_get(csv, r, k.status);
+        const char *problem = ob_csv_get(csv, r, k.problem);
+        const char *optimizer = ob_csv_get(csv, r, k.optimizer);
+        const char *seed = ob_csv_get(csv, r, k.seed);
+        const char *run_status = ob_csv_get(csv, r, k.status);
         int diverged = strcmp(run_status, "diverged") == 0;
         double loss, gap = NAN, tested, steps;
         struct sample *s;
@@ -760,25 +494,25 @@ static int read_runs(struct loader *l, int side, struct ob_error *err)
             return ob_errorf(err, OB_EDATA, "%s:%zu: status '%s' is not ok, "
                              "diverged or stalled", csv->path,
                              csv->line[r + 1], run_status);
-        if (strcmp(csv_get(csv, r, k.phase), "final") != 0 &&
-            strcmp(csv_get(csv, r, k.phase), "tune") != 0)
+        if (strcmp(ob_csv_get(csv, r, k.phase), "final") != 0 &&
+            strcmp(ob_csv_get(csv, r, k.phase), "tune") != 0)
             return ob_errorf(err, OB_EDATA, "%s:%zu: phase '%s' is not tune "
                              "or final", csv->path, csv->line[r + 1],
-                             csv_get(csv, r, k.phase));
-        status = csv_number(csv, r, k.final_loss, 0, &loss, err);
+                             ob_csv_get(csv, r, k.phase));
+        status = ob_csv_number(csv, r, k.final_loss, 0, &loss, err);
         if (status == OB_OK && k.final_gap != NO_COLUMN)
-            status = csv_number(csv, r, k.final_gap, 1, &gap, err);
+            status = ob_csv_number(csv, r, k.final_gap, 1, &gap, err);
         if (status == OB_OK)
-            status = csv_number(csv, r, k.steps_to_target, 1, &steps, err);
+            status = ob_csv_number(csv, r, k.steps_to_target, 1, &steps, err);
         if (status != OB_OK)
             return status;
         if (!isnan(steps) && !(steps >= 0.0 && steps == floor(steps)))
             return ob_errorf(err, OB_EDATA, "%s:%zu: steps_to_target '%s' "
                              "is not a step number", csv->path,
                              csv->line[r + 1],
-                             csv_get(csv, r, k.steps_to_target));
+                             ob_csv_get(csv, r, k.steps_to_target));
         /* Tuning runs are checked but not compared. */
-        if (strcmp(csv_get(csv, r, k.phase), "final") != 0)
+        if (strcmp(ob_csv_get(csv, r, k.phase), "final") != 0)
             continue;
 
         cell = find_cell(l->comparison, problem, optimizer, &hint);
@@ -811,14 +545,14 @@ static int read_runs(struct loader *l, int side, struct ob_error *err)
 
 /* The distinct labels of a column, in order of appearance; *count of
  * them. NULL when out of memory. */
-static const char **distinct_labels(const struct csv *csv, size_t column,
+static const char **distinct_labels(const struct ob_csv *csv, size_t column,
                                     size_t *count)
 {
     const char **labels = malloc((csv->rows + 1) * sizeof *labels);
 
     *count = 0;
     for (size_t r = 0; labels != NULL && r < csv->rows; r++) {
-        const char *label = csv_get(csv, r, column);
+        const char *label = ob_csv_get(csv, r, column);
         size_t k = *count;
 
         while (k > 0 && strcmp(labels[k - 1], label) != 0)
@@ -838,13 +572,13 @@ static int contains(const char **labels, size_t count, const char *label)
 }
 
 /* Whether both runs.csv files hold the same set of labels in column. */
-static int labels_match(const struct ob_comparison *c, const struct csv *a,
-                        const struct csv *b, const char *column,
+static int labels_match(const struct ob_comparison *c, const struct ob_csv *a,
+                        const struct ob_csv *b, const char *column,
                         struct ob_error *err)
 {
     size_t na, nb;
-    const char **la = distinct_labels(a, csv_find(a, column), &na);
-    const char **lb = distinct_labels(b, csv_find(b, column), &nb);
+    const char **la = distinct_labels(a, ob_csv_find(a, column), &na);
+    const char **lb = distinct_labels(b, ob_csv_find(b, column), &nb);
     int status = OB_OK;
 
     if (la == NULL || lb == NULL)
@@ -867,8 +601,8 @@ static int check_same_suite(struct loader *l, const char *names[2],
                             struct ob_error *err)
 {
     const struct ob_comparison *c = l->comparison;
-    const struct csv *base = &l->files[RUNS_FILE][BASE];
-    const struct csv *fresh = &l->files[RUNS_FILE][NEW];
+    const struct ob_csv *base = &l->files[RUNS_FILE][BASE];
+    const struct ob_csv *fresh = &l->files[RUNS_FILE][NEW];
     int status;
 
     if (strcmp(names[BASE], names[NEW]) != 0)
@@ -1115,7 +849,7 @@ static int analyse(struct loader *l, struct ob_error *err)
 /* ---- --exact ------------------------------------------------------------- */
 
 /* Row (header = 0) of csv whose text holds byte `offset`. */
-static size_t row_at(const struct csv *csv, size_t offset)
+static size_t row_at(const struct ob_csv *csv, size_t offset)
 {
     size_t row = 0;
 
@@ -1126,40 +860,40 @@ static size_t row_at(const struct csv *csv, size_t offset)
 }
 
 /* "PROBLEM/OPTIMIZER seed S step K" for data row `row` (header = 0). */
-static void describe_row(const struct csv *csv, size_t row, char *out,
+static void describe_row(const struct ob_csv *csv, size_t row, char *out,
                          size_t size)
 {
     static const char *const keys[] = {"seed", "step", "target_gap"};
-    size_t problem = csv_find(csv, "problem");
-    size_t optimizer = csv_find(csv, "optimizer");
-    size_t phase = csv_find(csv, "phase");
+    size_t problem = ob_csv_find(csv, "problem");
+    size_t optimizer = ob_csv_find(csv, "optimizer");
+    size_t phase = ob_csv_find(csv, "phase");
     size_t length;
 
     snprintf(out, size, "%s/%s",
-             problem != NO_COLUMN ? csv_get(csv, row - 1, problem) : "?",
-             optimizer != NO_COLUMN ? csv_get(csv, row - 1, optimizer)
+             problem != NO_COLUMN ? ob_csv_get(csv, row - 1, problem) : "?",
+             optimizer != NO_COLUMN ? ob_csv_get(csv, row - 1, optimizer)
                                     : "?");
     for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
-        size_t column = csv_find(csv, keys[k]);
+        size_t column = ob_csv_find(csv, keys[k]);
 
         length = strlen(out);
         if (column != NO_COLUMN && length < size)
             snprintf(out + length, size - length, " %s %s",
                      strcmp(keys[k], "target_gap") == 0 ? "target"
                                                         : keys[k],
-                     csv_get(csv, row - 1, column));
+                     ob_csv_get(csv, row - 1, column));
     }
     length = strlen(out);
     if (phase != NO_COLUMN && length < size &&
-        strcmp(csv_get(csv, row - 1, phase), "tune") == 0)
+        strcmp(ob_csv_get(csv, row - 1, phase), "tune") == 0)
         snprintf(out + length, size - length, " (tuning)");
 }
 
 static void describe_difference(struct ob_comparison *c, const char *name,
-                                const struct csv *a, const struct csv *b)
+                                const struct ob_csv *a, const struct ob_csv *b)
 {
     size_t i = 0, line = 1, row;
-    const struct csv *shown = b;
+    const struct ob_csv *shown = b;
     const char *where = "";
     char what[300];
 
@@ -1208,19 +942,19 @@ static int mark_moved(struct loader *l, size_t f, struct ob_error *err)
     for (size_t i = 0; i < 2 * c->cell_count; i++)
         hash[i] = 14695981039346656037ULL;
     for (int side = 0; side < 2; side++) {
-        const struct csv *csv = &l->files[f][side];
-        size_t problem = csv_find(csv, "problem");
-        size_t optimizer = csv_find(csv, "optimizer"), hint = 0;
+        const struct ob_csv *csv = &l->files[f][side];
+        size_t problem = ob_csv_find(csv, "problem");
+        size_t optimizer = ob_csv_find(csv, "optimizer"), hint = 0;
 
         if (problem == NO_COLUMN || optimizer == NO_COLUMN) {
             free(hash), free(rows);
-            return csv_require(csv, problem == NO_COLUMN ? "problem"
+            return ob_csv_require(csv, problem == NO_COLUMN ? "problem"
                                                          : "optimizer",
                                &problem, err);
         }
         for (size_t r = 0; r < csv->rows; r++) {
-            size_t cell = find_cell(c, csv_get(csv, r, problem),
-                                    csv_get(csv, r, optimizer), &hint);
+            size_t cell = find_cell(c, ob_csv_get(csv, r, problem),
+                                    ob_csv_get(csv, r, optimizer), &hint);
 
             if (cell == NO_COLUMN)
                 continue;
@@ -1243,7 +977,7 @@ static int check_exact(struct loader *l, struct ob_error *err)
 
     c->identical = 1;
     for (size_t f = 0; f < EXACT_FILES; f++) {
-        const struct csv *a = &l->files[f][BASE], *b = &l->files[f][NEW];
+        const struct ob_csv *a = &l->files[f][BASE], *b = &l->files[f][NEW];
         int status;
 
         if (a->size == b->size && memcmp(a->raw, b->raw, a->size) == 0)
@@ -1285,39 +1019,39 @@ static int seed_diverged(const struct sample *s, const char *seed)
 static int median_trace(struct loader *l, size_t cell, int side,
                         struct ob_error *err)
 {
-    const struct csv *csv = &l->files[TRACES_FILE][side];
+    const struct ob_csv *csv = &l->files[TRACES_FILE][side];
     const struct sample *s = &l->samples[2 * cell + side];
     struct ob_compare_cell *target = &l->comparison->cells[cell];
-    size_t seed = csv_find(csv, "seed"), step = csv_find(csv, "step");
-    size_t loss = csv_find(csv, "loss"), gap = csv_find(csv, "gap");
+    size_t seed = ob_csv_find(csv, "seed"), step = ob_csv_find(csv, "step");
+    size_t loss = ob_csv_find(csv, "loss"), gap = ob_csv_find(csv, "gap");
     struct point *points = NULL;
     size_t count = 0, capacity = 0, out = 0;
     double *scratch, *trace;
 
     /* Each row's cell once per file, not once per chart. */
     if (l->trace_cells[side] == NULL) {
-        size_t problem = csv_find(csv, "problem"), hint = 0;
-        size_t optimizer = csv_find(csv, "optimizer");
+        size_t problem = ob_csv_find(csv, "problem"), hint = 0;
+        size_t optimizer = ob_csv_find(csv, "optimizer");
 
         l->trace_cells[side] = malloc((csv->rows + 1) * sizeof(size_t));
         if (l->trace_cells[side] == NULL)
             return ob_errorf(err, OB_ENOMEM, "out of memory");
         for (size_t r = 0; r < csv->rows; r++)
             l->trace_cells[side][r] =
-                find_cell(l->comparison, csv_get(csv, r, problem),
-                          csv_get(csv, r, optimizer), &hint);
+                find_cell(l->comparison, ob_csv_get(csv, r, problem),
+                          ob_csv_get(csv, r, optimizer), &hint);
     }
     for (size_t r = 0; r < csv->rows; r++) {
         double v = NAN, t;
 
         if (l->trace_cells[side][r] != cell ||
-            seed_diverged(s, csv_get(csv, r, seed)))
+            seed_diverged(s, ob_csv_get(csv, r, seed)))
             continue;
-        t = strtod(csv_get(csv, r, step), NULL);
-        if (gap != NO_COLUMN && *csv_get(csv, r, gap) != '\0')
-            v = strtod(csv_get(csv, r, gap), NULL);
+        t = strtod(ob_csv_get(csv, r, step), NULL);
+        if (gap != NO_COLUMN && *ob_csv_get(csv, r, gap) != '\0')
+            v = strtod(ob_csv_get(csv, r, gap), NULL);
         else
-            v = strtod(csv_get(csv, r, loss), NULL);
+            v = strtod(ob_csv_get(csv, r, loss), NULL);
         if (!isfinite(v))
             continue;
         if (count == capacity) {
@@ -1361,31 +1095,31 @@ static int median_trace(struct loader *l, size_t cell, int side,
 
 /* Checks every row of traces.csv: step a whole number, loss a number, gap
  * a number or empty. */
-static int check_traces(const struct csv *csv, struct ob_error *err)
+static int check_traces(const struct ob_csv *csv, struct ob_error *err)
 {
-    size_t step, loss, gap = csv_find(csv, "gap"), column;
-    int status = csv_require(csv, "problem", &column, err);
+    size_t step, loss, gap = ob_csv_find(csv, "gap"), column;
+    int status = ob_csv_require(csv, "problem", &column, err);
 
     if (status == OB_OK)
-        status = csv_require(csv, "optimizer", &column, err);
+        status = ob_csv_require(csv, "optimizer", &column, err);
     if (status == OB_OK)
-        status = csv_require(csv, "seed", &column, err);
+        status = ob_csv_require(csv, "seed", &column, err);
     if (status == OB_OK)
-        status = csv_require(csv, "step", &step, err);
+        status = ob_csv_require(csv, "step", &step, err);
     if (status == OB_OK)
-        status = csv_require(csv, "loss", &loss, err);
+        status = ob_csv_require(csv, "loss", &loss, err);
     for (size_t r = 0; status == OB_OK && r < csv->rows; r++) {
         double v;
 
-        status = csv_number(csv, r, step, 0, &v, err);
+        status = ob_csv_number(csv, r, step, 0, &v, err);
         if (status == OB_OK && !(v >= 0.0 && v == floor(v)))
             status = ob_errorf(err, OB_EDATA, "%s:%zu: step '%s' is not a "
                                "step number", csv->path, csv->line[r + 1],
-                               csv_get(csv, r, step));
+                               ob_csv_get(csv, r, step));
         if (status == OB_OK)
-            status = csv_number(csv, r, loss, 0, &v, err);
+            status = ob_csv_number(csv, r, loss, 0, &v, err);
         if (status == OB_OK && gap != NO_COLUMN)
-            status = csv_number(csv, r, gap, 1, &v, err);
+            status = ob_csv_number(csv, r, gap, 1, &v, err);
     }
     return status;
 }
@@ -1396,7 +1130,7 @@ static void loader_free(struct loader *l)
 {
     for (size_t f = 0; f < EXACT_FILES; f++)
         for (int side = 0; side < 2; side++)
-            csv_free(&l->files[f][side]);
+            ob_csv_free(&l->files[f][side]);
     for (size_t i = 0; l->samples != NULL &&
                        i < 2 * l->comparison->cell_count; i++) {
         free(l->samples[i].gap), free(l->samples[i].gap_tested);
@@ -1414,7 +1148,7 @@ static int load_file(struct loader *l, size_t f, struct ob_error *err)
 
     for (int side = 0; status == OB_OK && side < 2; side++)
         if (l->files[f][side].raw == NULL)
-            status = csv_load(&l->files[f][side], dirs[side],
+            status = ob_csv_load(&l->files[f][side], dirs[side],
                               exact_files[f], err);
     return status;
 }

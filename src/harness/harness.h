@@ -75,7 +75,8 @@ uint64_t ob_suite_stream_seed(uint64_t seed, const char *problem,
 struct ob_suite_options {
     const char *out_dir;   /* results/ and plots/ go under this folder */
     int threads;           /* 0 = OpenMP's default */
-    int draw_charts;       /* call gnuplot after writing the CSVs */
+    int draw_charts;       /* write the charts, drawn when gnuplot is on
+                            * PATH */
     int show_progress;     /* progress bar on stderr */
     /* Replicates of reported runs for every problem, over the suite's
      * and each problem's own seeds; 0 = those. */
@@ -102,9 +103,11 @@ int ob_suite_pair_selected(const char *glob, const char *problem,
 /* Runs the suite: tuning runs for every swept optimizer entry, selection of
  * each entry's setting per problem, then the reported runs on fresh seeds;
  * all in parallel (dynamic schedule), each run in its own slot. Writes
- * OUT/results/NAME/{runs,targets,traces,summary,timings}.csv and
- * manifest.json (each to a temporary name, renamed when complete) and, with
- * gnuplot, a chart per problem under OUT/plots/NAME/. Result files are
+ * OUT/results/NAME/{runs,targets,traces,summary,timings,problems,paths}.csv
+ * and manifest.json (each to a temporary name, renamed when complete), then
+ * the report drawn from those files alone (report.h): summary.md and
+ * report.html, and with draw_charts the charts under OUT/plots/NAME/
+ * (drawn when gnuplot is on PATH; charts_drawn says so). Result files are
  * byte-identical for any thread count and after an interrupted run is
  * completed with `resume`. While running, finished runs are appended to
  * OUT/results/NAME/journal.partial, removed on success. Problems whose

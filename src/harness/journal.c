@@ -39,8 +39,9 @@ static void write_slot(FILE *out, const struct ob_plan *plan,
         fprintf(out, " %ld", s->target_steps[t]);
     fprintf(out, " %zu", s->trace_count);
     for (size_t i = 0; i < s->trace_count; i++)
-        fprintf(out, " %zu %a %a %a", s->trace[i].step, s->trace[i].loss,
-                s->trace[i].test_loss, s->trace[i].test_accuracy);
+        fprintf(out, " %zu %a %a %a %a %a", s->trace[i].step,
+                s->trace[i].loss, s->trace[i].test_loss,
+                s->trace[i].test_accuracy, s->trace[i].x, s->trace[i].y);
     fputc('\n', out);
 }
 
@@ -157,6 +158,8 @@ static int parse_slot(char *line, const struct ob_suite *suite,
         s->trace[i].loss = field_double(&f);
         s->trace[i].test_loss = field_double(&f);
         s->trace[i].test_accuracy = field_double(&f);
+        s->trace[i].x = field_double(&f);
+        s->trace[i].y = field_double(&f);
     }
     if (f.bad || strtok_r(NULL, " \n", &f.cursor) != NULL)
         return -1;

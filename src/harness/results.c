@@ -10,7 +10,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "plot.h"
 #include "version.h"
 
 int ob_paths_make(struct ob_paths *paths, const char *out_dir,
@@ -394,6 +393,113 @@ static int write_summary(const struct ob_paths *paths,
     return ob_atomic_commit(&file, err);
 }
 
+/* ---- Problems and paths -------------------------------------------------- */
+
+/* Writes text as a CSV field, quoted when it holds a comma or a quote. */
+static void write_field(FILE *out, const char *text)
+{
+    if (strpbrk(text, ",\"\n") == NULL) {
+        fputs(text, out);
+        return;
+    }
+    fputc('"', out);
+    for (; *text; text++) {
+        if (*text == '"')
+            fputc('"', out);
+        fputc(*text, out);
+    }
+    fputc('"', out);
+}
+
+/* What a chart needs to know about each problem entry without the suite
+ * file: its type and parameters (to evaluate a 2-D function on a grid),
+ * budget and units. */
+static int write_problems(const struct ob_paths *paths,
+                          const struct ob_plan *plan,
+                          const struct ob_problem *problems,
+                          struct ob_error *err)
+{
+    const struct ob_suite *suite = plan->suite;
+    struct ob_atomic_file file;
+    int status = open_result(&file, paths, "problems.csv", err);
+
+    if (status != OB_OK)
+        return status;
+    fputs("problem,type,kind,dim,steps,eval_every,steps_per_epoch,"
+          "examples_per_gradient,minimum,target_loss,params\n", file.stream);
+    for (size_t q = 0; q < suite->problem_count; q++) {
+        const struct ob_suite_problem *entry = &suite->problems[q];
+        const struct ob_problem *p = &problems[q];
+        size_t steps, every;
+        char params[2048];
+        size_t length = 0;
+
+        /* A problem skipped for want of its data has no runs to chart. */
+        if (entry->unavailable != NULL)
+            continue;
+        ob_problem_budget(suite, q, p, &steps, &every);
+        params[0] = '\0';
+        for (size_t k = 0; k < entry->setting_count; k++) {
+            int written = snprintf(params + length, sizeof params - length,
+                                   "%s%s=%s", k ? " " : "",
+                                   entry->settings[k].key,
+                                   entry->settings[k].value);
+
+            if (written < 0 || (size_t)written >= sizeof params - length) {
+                ob_atomic_abort(&file);
+                return ob_errorf(err, OB_EINVAL, "problem %s: parameters "
+                                 "too long for problems.csv", entry->label);
+            }
+            length += (size_t)written;
+        }
+        fprintf(file.stream, "%s,%s,%s,%zu,%zu,%zu,%zu,%zu,", entry->label,
+                entry->type->name,
+                p->kind == OB_PROBLEM_DATASET ? "dataset" : "function",
+                p->dim, steps, every, ob_problem_steps_per_epoch(p),
+                p->examples_per_gradient);
+        write_optional(file.stream, p->minimum, !isnan(p->minimum));
+        fputc(',', file.stream);
+        write_optional(file.stream, p->target, !isnan(p->target));
+        fputc(',', file.stream);
+        write_field(file.stream, params);
+        fputc('\n', file.stream);
+    }
+    return ob_atomic_commit(&file, err);
+}
+
+/* The path of the first reported seed of each pair on a 2-D function, at
+ * the trace's kept rows. */
+static int write_paths(const struct ob_paths *paths,
+                       const struct ob_plan *plan,
+                       const struct ob_problem *problems, size_t tuning_end,
+                       struct ob_error *err)
+{
+    struct ob_atomic_file file;
+    int status = open_result(&file, paths, "paths.csv", err);
+
+    if (status != OB_OK)
+        return status;
+    fputs("problem,optimizer,seed,step,x,y\n", file.stream);
+    for (size_t i = tuning_end; i < plan->count; i++) {
+        const struct ob_slot *s = &plan->slots[i];
+
+        if (s->replicate != 0 || !ob_problem_has_path(&problems[s->problem]))
+            continue;
+        for (size_t k = 0; k < s->trace_count; k++) {
+            if (isnan(s->trace[k].x))
+                continue;
+            write_labels(file.stream, plan, s);
+            fprintf(file.stream, "%llu,%zu,", (unsigned long long)s->seed,
+                    s->trace[k].step);
+            ob_write_double(file.stream, s->trace[k].x);
+            fputc(',', file.stream);
+            ob_write_double(file.stream, s->trace[k].y);
+            fputc('\n', file.stream);
+        }
+    }
+    return ob_atomic_commit(&file, err);
+}
+
 /* ---- Manifest ------------------------------------------------------------ */
 
 /* "skipped": the problems that had no runs because their data set is not
@@ -499,140 +605,10 @@ int ob_write_results(const struct ob_paths *paths, const struct ob_plan *plan,
     if (status == OB_OK)
         status = write_timings(paths, plan, threads, err);
     if (status == OB_OK)
+        status = write_problems(paths, plan, problems, err);
+    if (status == OB_OK)
+        status = write_paths(paths, plan, problems, tuning_end, err);
+    if (status == OB_OK)
         status = write_manifest(paths, plan, threads, err);
-    return status;
-}
-
-/* ---- Charts -------------------------------------------------------------- */
-
-static int chart_problem(const struct ob_paths *paths,
-                         const struct ob_plan *plan, size_t q,
-                         const struct ob_problem *problem, size_t tuning_end,
-                         struct ob_error *err)
-{
-    const struct ob_suite *suite = plan->suite;
-    size_t count = suite->optimizer_count, longest = 0, drawn = 0;
-    struct ob_chart_series *series = calloc(count, sizeof *series);
-    double *column =
-        malloc(sizeof(double) * (ob_suite_most_replicates(suite, 0) + 1));
-    double *buffers = NULL;
-    int known = !isnan(problem->minimum), all_positive = 1, status;
-    double lowest = INFINITY, start_loss = NAN;
-    struct ob_chart chart;
-
-    for (size_t i = tuning_end; i < plan->count; i++)
-        if (plan->slots[i].problem == q &&
-            plan->slots[i].trace_count > longest)
-            longest = plan->slots[i].trace_count;
-    buffers = malloc(sizeof(double) * 2 * count * (longest ? longest : 1));
-    if (series == NULL || column == NULL || buffers == NULL) {
-        free(series), free(column), free(buffers);
-        return ob_errorf(err, OB_ENOMEM, "out of memory for charts");
-    }
-
-    for (size_t o = 0; o < count; o++) {
-        const struct ob_slot *first = NULL, *reference = NULL;
-        double *steps = buffers + 2 * drawn * longest;
-        double *values = steps + longest;
-        size_t points = 0, reps = 0;
-
-        for (size_t i = tuning_end; i < plan->count; i++)
-            if (plan->slots[i].problem == q &&
-                plan->slots[i].optimizer == o) {
-                if (first == NULL)
-                    first = &plan->slots[i];
-                reps++;
-            }
-        if (first == NULL)
-            continue;
-        /* Runs of a pair sit together; the one with most rows carries the
-         * step grid, since all sample the same steps and only diverged
-         * ones stop early. */
-        reference = first;
-        for (size_t r = 1; r < reps; r++)
-            if (first[r].trace_count > reference->trace_count)
-                reference = &first[r];
-        for (size_t k = 0; k < reference->trace_count; k++) {
-            size_t step = reference->trace[k].step, m = 0;
-            double value;
-
-            for (size_t r = 0; r < reps; r++)
-                if (k < first[r].trace_count &&
-                    first[r].trace[k].step == step &&
-                    isfinite(first[r].trace[k].loss))
-                    column[m++] = first[r].trace[k].loss -
-                                  (known ? problem->minimum : 0.0);
-            value = ob_median(column, m);
-            if (isnan(value))
-                continue;
-            if (known && value < OB_GAP_FLOOR)
-                value = OB_GAP_FLOOR;
-            if (step == 0)
-                start_loss = value;
-            all_positive &= value > 0.0;
-            if (value < lowest)
-                lowest = value;
-            steps[points] = (double)step;
-            values[points] = value;
-            points++;
-        }
-        series[drawn].label = suite->optimizers[o].label;
-        series[drawn].count = points;
-        series[drawn].steps = steps;
-        series[drawn].values = values;
-        drawn++;
-    }
-
-    chart.problem = suite->problems[q].label;
-    chart.log_y = known || all_positive;
-    chart.y_label = known ? "loss - minimum (floored at 1e-16)" : "loss";
-    chart.y_min = chart.y_max = 0.0;
-    {
-        size_t steps, every;
-
-        ob_problem_budget(suite, q, problem, &steps, &every);
-        chart.x_min = every < steps ? (double)every : 1.0;
-        chart.x_max = (double)steps;
-    }
-    /* Unbounded problems (saddles): show from a little past the target up
-     * to the start, so runs racing to -infinity do not flatten the rest. */
-    if (!chart.log_y && !isnan(problem->target) && isfinite(start_loss)) {
-        double span = fabs(start_loss - problem->target) + 1.0;
-
-        chart.y_min = fmax(lowest, problem->target - 2.0 * span);
-        chart.y_max = start_loss + 0.25 * span;
-    }
-    chart.series = series;
-    chart.series_count = drawn;
-    status = ob_chart_write(paths->plots, &chart, err);
-    free(series), free(column), free(buffers);
-    return status;
-}
-
-int ob_write_charts(const struct ob_paths *paths, const struct ob_plan *plan,
-                    const struct ob_problem *problems, size_t tuning_end,
-                    int *drawn, struct ob_error *err)
-{
-    const struct ob_suite *suite = plan->suite;
-    int status = ob_make_dirs(paths->plots, err);
-    int gnuplot = ob_program_available("gnuplot");
-
-    *drawn = 0;
-    for (size_t q = 0; status == OB_OK && q < suite->problem_count; q++) {
-        int has_runs = 0;
-
-        /* --only may leave a problem without runs: no chart for it. */
-        for (size_t i = tuning_end; i < plan->count && !has_runs; i++)
-            has_runs = plan->slots[i].problem == q;
-        if (!has_runs)
-            continue;
-        status = chart_problem(paths, plan, q, &problems[q], tuning_end,
-                               err);
-        if (status == OB_OK && gnuplot)
-            status = ob_chart_draw(paths->plots, suite->problems[q].label,
-                                   err);
-    }
-    if (status == OB_OK && gnuplot)
-        *drawn = 1;
     return status;
 }

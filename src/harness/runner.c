@@ -12,6 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "report.h"
+
 uint64_t ob_suite_stream_seed(uint64_t seed, const char *problem,
                               const char *optimizer)
 {
@@ -43,6 +45,11 @@ void ob_problem_budget(const struct ob_suite *suite, size_t q,
     if (epochs > 0 && entry->steps == 0)
         *steps = epochs * per_epoch;
     *eval_every = suite->eval_every > 0 ? suite->eval_every : per_epoch;
+}
+
+int ob_problem_has_path(const struct ob_problem *problem)
+{
+    return problem->kind == OB_PROBLEM_FUNCTION && problem->dim == 2;
 }
 
 size_t ob_expected_rows(size_t steps, size_t every)
@@ -108,6 +115,8 @@ struct observer_context {
     double start_log_gap;
     size_t half;
     size_t next_trace;    /* next step whose row the trace keeps */
+    double point[2];      /* last finite point of a 2-D function, */
+    size_t point_step;    /* and its step */
 };
 
 static double log_gap(double loss, double minimum)
@@ -117,7 +126,8 @@ static double log_gap(double loss, double minimum)
     return log10(gap > OB_GAP_FLOOR ? gap : OB_GAP_FLOOR);
 }
 
-static int append_trace_row(struct ob_slot *slot, size_t step, double loss)
+static int append_trace_row(struct ob_slot *slot, size_t step, double loss,
+                            const double *point)
 {
     struct ob_trace_row *row;
 
@@ -138,6 +148,8 @@ static int append_trace_row(struct ob_slot *slot, size_t step, double loss)
     row->loss = loss;
     row->test_loss = slot->test_loss;
     row->test_accuracy = slot->test_accuracy;
+    row->x = point != NULL ? point[0] : NAN;
+    row->y = point != NULL ? point[1] : NAN;
     return OB_OK;
 }
 
@@ -176,10 +188,20 @@ static int observe_row(void *opaque, size_t step, double loss,
                 loss - minimum <= suite->targets[t])
                 slot->target_steps[t] = (long)step;
     }
+    if (ob_problem_has_path(c->problem) && isfinite(x[0]) &&
+        isfinite(x[1])) {
+        c->point[0] = x[0];
+        c->point[1] = x[1];
+        c->point_step = step;
+    }
     if (step >= c->next_trace) {
+        int has_point = ob_problem_has_path(c->problem) &&
+                        c->point_step == step;
+
         c->next_trace = next_trace_step(suite, c->problem, step);
         if (keep_trace_step(suite, c->problem, step) &&
-            append_trace_row(slot, step, loss) != OB_OK)
+            append_trace_row(slot, step, loss,
+                             has_point ? c->point : NULL) != OB_OK)
             return 1;
     }
     /* Checking the flag now and then keeps the loop tight. */
@@ -194,8 +216,8 @@ static void execute_slot(const struct ob_suite *suite,
         &suite->optimizers[slot->optimizer];
     const struct ob_suite_problem *pentry = &suite->problems[slot->problem];
     struct ob_setting settings[OB_MAX_PARAMS * 2];
-    struct observer_context context = {suite, problem, slot, stop,
-                                       0.0, 0.0, 0, 0};
+    struct observer_context context = {suite, problem, slot, stop, 0.0,
+                                       0.0, 0, 0, {NAN, NAN}, (size_t)-1};
     struct ob_run_config config;
     struct ob_optimizer opt;
     double wall = omp_get_wtime();
@@ -230,8 +252,10 @@ static void execute_slot(const struct ob_suite *suite,
 
     if (slot->trace_count == 0 ||
         slot->trace[slot->trace_count - 1].step != slot->summary.steps_done)
-        slot->status = append_trace_row(slot, slot->summary.steps_done,
-                                        slot->summary.final_loss);
+        slot->status = append_trace_row(
+            slot, slot->summary.steps_done, slot->summary.final_loss,
+            context.point_step == slot->summary.steps_done ? context.point
+                                                           : NULL);
     /* A run that stopped early (diverged or escaped) makes no progress
      * over the rows it did not reach. */
     if (!isnan(problem->minimum)) {
@@ -665,8 +689,11 @@ int ob_suite_run(const struct ob_suite *suite,
     report->finished = plan.count;
     status = ob_write_results(&paths, &plan, problems, tuning_end, threads,
                               err);
-    if (status == OB_OK && options->draw_charts)
-        status = ob_write_charts(&paths, &plan, problems, tuning_end,
+    /* The report reads the files just written, as `optbench plot` does,
+     * so both draw the same charts. */
+    if (status == OB_OK)
+        status = ob_report_build(paths.results, paths.plots,
+                                 options->draw_charts, threads,
                                  &report->charts_drawn, err);
     if (status == OB_OK) {
         fclose(journal);

@@ -21,6 +21,7 @@ struct ob_trace_row {
     double loss;
     double test_loss;     /* dataset problems; NAN otherwise */
     double test_accuracy; /* NAN for functions and regression */
+    double x, y;          /* the point, for 2-D functions; NAN otherwise */
 };
 
 /* One run of the plan and everything measured about it. */
@@ -126,15 +127,13 @@ void ob_journal_index_free(struct ob_journal_index *index);
 
 /* ---- results.c ----------------------------------------------------------- */
 
-/* Writes runs, targets, traces, summary, timings CSVs and manifest.json. */
+/* Writes runs, targets, traces, summary, timings, problems and paths CSVs
+ * and manifest.json. */
 int ob_write_results(const struct ob_paths *paths, const struct ob_plan *plan,
                      const struct ob_problem *problems, size_t tuning_end,
                      int threads, struct ob_error *err);
 
-/* Writes each problem's chart files and draws them when gnuplot is on
- * PATH (drawn set to 1). */
-int ob_write_charts(const struct ob_paths *paths, const struct ob_plan *plan,
-                    const struct ob_problem *problems, size_t tuning_end,
-                    int *drawn, struct ob_error *err);
+/* Whether problem's runs record their path (paths.csv): 2-D functions. */
+int ob_problem_has_path(const struct ob_problem *problem);
 
 #endif

@@ -1,0 +1,707 @@
+/* A suite's report from its result files: loading and ranking, summary.md
+ * and the self-contained report.html. The charts are in charts.c. */
+#include "report.h"
+
+#include <errno.h>
+#include <json-c/json.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "runner.h"
+
+/* ---- Loading ------------------------------------------------------------- */
+
+static size_t find_label(const char **labels, size_t count, const char *label)
+{
+    for (size_t i = 0; i < count; i++)
+        if (strcmp(labels[i], label) == 0)
+            return i;
+    return OB_CSV_NO_COLUMN;
+}
+
+static int read_manifest(struct ob_report *r, const char *dir,
+                         struct ob_error *err)
+{
+    char path[4200];
+    struct json_object *root, *suite;
+    enum json_tokener_error problem;
+    size_t size;
+    int status = ob_path_join(path, sizeof path, dir, "manifest.json", err);
+
+    if (status == OB_OK)
+        status = ob_read_whole(path, &r->manifest, &size, err);
+    if (status != OB_OK)
+        return status;
+    root = json_tokener_parse_verbose(r->manifest, &problem);
+    if (root == NULL)
+        return ob_errorf(err, OB_EDATA, "%s: malformed JSON: %s", path,
+                         json_tokener_error_desc(problem));
+    if (!json_object_is_type(root, json_type_object) ||
+        !json_object_object_get_ex(root, "suite", &suite) ||
+        !json_object_is_type(suite, json_type_string)) {
+        json_object_put(root);
+        return ob_errorf(err, OB_EDATA, "%s: no \"suite\" name", path);
+    }
+    r->suite = strdup(json_object_get_string(suite));
+    json_object_put(root);
+    return r->suite == NULL ? ob_errorf(err, OB_ENOMEM, "out of memory")
+                            : OB_OK;
+}
+
+/* A whole number field of problems.csv. */
+static int read_count(const struct ob_csv *csv, size_t row, size_t column,
+                      size_t *out, struct ob_error *err)
+{
+    double value;
+    int status = ob_csv_number(csv, row, column, 0, &value, err);
+
+    if (status != OB_OK)
+        return status;
+    if (!(value >= 0.0 && value < 1e15) || value != floor(value))
+        return ob_errorf(err, OB_EDATA, "%s:%zu: %s '%s' is not a count",
+                         csv->path, csv->line[row + 1], csv->fields[column],
+                         ob_csv_get(csv, row, column));
+    *out = (size_t)value;
+    return OB_OK;
+}
+
+static int read_problems(struct ob_report *r, struct ob_error *err)
+{
+    static const char *const names[] = {
+        "problem",
+        "type",
+        "kind",
+        "dim",
+        "steps",
+        "eval_every",
+        "steps_per_epoch",
+        "examples_per_gradient",
+        "minimum",
+        "target_loss",
+        "params",
+    };
+    const struct ob_csv *csv = &r->problems_csv;
+    size_t c[11];
+    int status = OB_OK;
+
+    for (size_t k = 0; k < 11 && status == OB_OK; k++)
+        status = ob_csv_require(csv, names[k], &c[k], err);
+    if (status != OB_OK)
+        return status;
+    r->problems = calloc(csv->rows + 1, sizeof *r->problems);
+    if (r->problems == NULL)
+        return ob_errorf(err, OB_ENOMEM, "out of memory");
+    for (size_t row = 0; row < csv->rows && status == OB_OK; row++) {
+        struct ob_report_problem *p = &r->problems[row];
+        const char *kind = ob_csv_get(csv, row, c[2]);
+
+        p->label = ob_csv_get(csv, row, c[0]);
+        p->type = ob_csv_get(csv, row, c[1]);
+        p->params = ob_csv_get(csv, row, c[10]);
+        if (strcmp(kind, "dataset") != 0 && strcmp(kind, "function") != 0)
+            return ob_errorf(err, OB_EDATA,
+                             "%s:%zu: kind '%s' is neither "
+                             "function nor dataset",
+                             csv->path, csv->line[row + 1], kind);
+        p->dataset = strcmp(kind, "dataset") == 0;
+        status = read_count(csv, row, c[3], &p->dim, err);
+        if (status == OB_OK)
+            status = read_count(csv, row, c[4], &p->steps, err);
+        if (status == OB_OK)
+            status = read_count(csv, row, c[5], &p->eval_every, err);
+        if (status == OB_OK)
+            status = read_count(csv, row, c[6], &p->steps_per_epoch, err);
+        if (status == OB_OK)
+            status = read_count(csv, row, c[7], &p->examples_per_gradient, err);
+        if (status == OB_OK)
+            status = ob_csv_number(csv, row, c[8], 1, &p->minimum, err);
+        if (status == OB_OK)
+            status = ob_csv_number(csv, row, c[9], 1, &p->target_loss, err);
+        if (status == OB_OK && p->steps_per_epoch == 0)
+            p->steps_per_epoch = 1;
+        r->problem_count++;
+    }
+    return status;
+}
+
+static int read_summary(struct ob_report *r, struct ob_error *err)
+{
+    static const char *const names[] = {
+        "problem",         "optimizer",
+        "settings",        "metric",
+        "final_median",    "final_q1",
+        "final_q3",        "success_rate",
+        "divergence_rate", "steps_to_target_median",
+    };
+    const struct ob_csv *csv = &r->summary;
+    size_t c[10];
+    int status = OB_OK;
+
+    for (size_t k = 0; k < 10 && status == OB_OK; k++)
+        status = ob_csv_require(csv, names[k], &c[k], err);
+    if (status != OB_OK)
+        return status;
+    r->optimizers = calloc(csv->rows + 1, sizeof *r->optimizers);
+    if (r->optimizers == NULL)
+        return ob_errorf(err, OB_ENOMEM, "out of memory");
+    for (size_t row = 0; row < csv->rows; row++) {
+        const char *label = ob_csv_get(csv, row, c[1]);
+
+        if (find_label(r->optimizers, r->optimizer_count, label) ==
+            OB_CSV_NO_COLUMN)
+            r->optimizers[r->optimizer_count++] = label;
+    }
+    r->cells =
+        calloc(r->problem_count * r->optimizer_count + 1, sizeof *r->cells);
+    if (r->cells == NULL)
+        return ob_errorf(err, OB_ENOMEM, "out of memory");
+    for (size_t row = 0; row < csv->rows && status == OB_OK; row++) {
+        size_t q = ob_report_problem_index(r, ob_csv_get(csv, row, c[0]));
+        size_t o = find_label(r->optimizers, r->optimizer_count,
+                              ob_csv_get(csv, row, c[1]));
+        struct ob_report_cell *cell;
+
+        if (q == OB_CSV_NO_COLUMN)
+            return ob_errorf(err, OB_EDATA,
+                             "%s:%zu: problem '%s' is not "
+                             "in problems.csv",
+                             csv->path, csv->line[row + 1],
+                             ob_csv_get(csv, row, c[0]));
+        cell = &r->cells[q * r->optimizer_count + o];
+        cell->present = 1;
+        cell->settings = ob_csv_get(csv, row, c[2]);
+        cell->gap = strcmp(ob_csv_get(csv, row, c[3]), "gap") == 0;
+        status = ob_csv_number(csv, row, c[4], 0, &cell->median, err);
+        if (status == OB_OK)
+            status = ob_csv_number(csv, row, c[5], 0, &cell->q1, err);
+        if (status == OB_OK)
+            status = ob_csv_number(csv, row, c[6], 0, &cell->q3, err);
+        if (status == OB_OK)
+            status = ob_csv_number(csv, row, c[7], 0, &cell->success, err);
+        if (status == OB_OK)
+            status = ob_csv_number(csv, row, c[8], 0, &cell->divergence, err);
+        if (status == OB_OK)
+            status = ob_csv_number(csv, row, c[9], 1, &cell->steps_median, err);
+    }
+    return status;
+}
+
+size_t ob_report_problem_index(const struct ob_report *r, const char *label)
+{
+    for (size_t q = 0; q < r->problem_count; q++)
+        if (strcmp(r->problems[q].label, label) == 0)
+            return q;
+    return OB_CSV_NO_COLUMN;
+}
+
+size_t ob_report_optimizer_index(const struct ob_report *r, const char *label)
+{
+    return find_label(r->optimizers, r->optimizer_count, label);
+}
+
+/* Ranks each problem's optimizers (see ob_report_load). */
+static void rank_cells(struct ob_report *r)
+{
+    size_t count = r->optimizer_count;
+
+    for (size_t q = 0; q < r->problem_count; q++) {
+        struct ob_report_cell *row = &r->cells[q * count];
+
+        for (size_t o = 0; o < count; o++) {
+            double v = row[o].median;
+
+            if (isnan(v))
+                v = INFINITY;
+            if (row[o].gap && v < OB_GAP_FLOOR)
+                v = OB_GAP_FLOOR;
+            row[o].rank_value = v;
+            if (isnan(row[o].steps_median))
+                row[o].steps_median = INFINITY;
+        }
+        for (size_t o = 0; o < count; o++) {
+            if (!row[o].present)
+                continue;
+            row[o].rank = 1;
+            for (size_t k = 0; k < count; k++)
+                if (row[k].present &&
+                    (row[k].rank_value < row[o].rank_value ||
+                     (row[k].rank_value == row[o].rank_value &&
+                      row[k].steps_median < row[o].steps_median)))
+                    row[o].rank++;
+        }
+    }
+}
+
+/* The columns the charts read, checked once here so a malformed file is
+ * named before anything is drawn. */
+static int check_columns(const struct ob_report *r, struct ob_error *err)
+{
+    static const struct {
+        int file;
+        const char *column;
+    } needed[] = {
+        {0, "problem"},
+        {0, "optimizer"},
+        {0, "seed"},
+        {0, "status"},
+        {0, "final_loss"},
+        {0, "final_gap"},
+        {0, "steps_to_target"},
+        {0, "phase"},
+        {0, "settings"},
+        {1, "problem"},
+        {1, "optimizer"},
+        {1, "phase"},
+        {1, "steps"},
+        {2, "problem"},
+        {2, "optimizer"},
+        {2, "seed"},
+        {2, "step"},
+        {2, "loss"},
+        {2, "gap"},
+        {2, "test_loss"},
+        {2, "test_accuracy"},
+        {3, "problem"},
+        {3, "optimizer"},
+        {3, "step"},
+        {3, "x"},
+        {3, "y"},
+    };
+    const struct ob_csv *files[] = {&r->runs, &r->targets, &r->traces,
+                                    &r->paths};
+    size_t column;
+    int status = OB_OK;
+
+    for (size_t i = 0; i < sizeof needed / sizeof needed[0]; i++)
+        if (status == OB_OK)
+            status = ob_csv_require(files[needed[i].file], needed[i].column,
+                                    &column, err);
+    return status;
+}
+
+int ob_report_load(struct ob_report *r, const char *dir, struct ob_error *err)
+{
+    int status;
+
+    memset(r, 0, sizeof *r);
+    status = read_manifest(r, dir, err);
+    if (status == OB_OK)
+        status = ob_csv_load(&r->problems_csv, dir, "problems.csv", err);
+    if (status == OB_OK)
+        status = ob_csv_load(&r->summary, dir, "summary.csv", err);
+    if (status == OB_OK)
+        status = ob_csv_load(&r->runs, dir, "runs.csv", err);
+    if (status == OB_OK)
+        status = ob_csv_load(&r->targets, dir, "targets.csv", err);
+    if (status == OB_OK)
+        status = ob_csv_load(&r->traces, dir, "traces.csv", err);
+    if (status == OB_OK)
+        status = ob_csv_load(&r->paths, dir, "paths.csv", err);
+    if (status == OB_OK)
+        status = read_problems(r, err);
+    if (status == OB_OK)
+        status = read_summary(r, err);
+    if (status == OB_OK)
+        status = check_columns(r, err);
+    if (status == OB_OK)
+        rank_cells(r);
+    return status;
+}
+
+void ob_report_free(struct ob_report *r)
+{
+    free(r->suite), free(r->manifest);
+    ob_csv_free(&r->runs), ob_csv_free(&r->summary);
+    ob_csv_free(&r->targets), ob_csv_free(&r->traces);
+    ob_csv_free(&r->problems_csv), ob_csv_free(&r->paths);
+    free(r->problems), free(r->optimizers), free(r->cells);
+    free(r->charts);
+    memset(r, 0, sizeof *r);
+}
+
+/* ---- Tables -------------------------------------------------------------- */
+
+/* Totals of one optimizer over the suite's reported runs. */
+struct totals {
+    size_t runs, reached, diverged, wins, ranked;
+    double rank_sum;
+};
+
+static void optimizer_totals(const struct ob_report *r, size_t o,
+                             struct totals *t)
+{
+    const struct ob_csv *runs = &r->runs;
+    size_t optimizer = ob_csv_find(runs, "optimizer");
+    size_t phase = ob_csv_find(runs, "phase");
+    size_t status = ob_csv_find(runs, "status");
+    size_t steps = ob_csv_find(runs, "steps_to_target");
+
+    memset(t, 0, sizeof *t);
+    for (size_t row = 0; row < runs->rows; row++) {
+        if (strcmp(ob_csv_get(runs, row, phase), "final") != 0 ||
+            strcmp(ob_csv_get(runs, row, optimizer), r->optimizers[o]) != 0)
+            continue;
+        t->runs++;
+        t->reached += *ob_csv_get(runs, row, steps) != '\0';
+        t->diverged += strcmp(ob_csv_get(runs, row, status), "diverged") == 0;
+    }
+    for (size_t q = 0; q < r->problem_count; q++) {
+        const struct ob_report_cell *cell =
+            &r->cells[q * r->optimizer_count + o];
+
+        if (!cell->present)
+            continue;
+        t->ranked++;
+        t->rank_sum += (double)cell->rank;
+        t->wins += cell->rank == 1;
+    }
+}
+
+static double share(size_t part, size_t whole)
+{
+    return whole ? (double)part / (double)whole : NAN;
+}
+
+/* Winners of problem q: every optimizer ranked 1, joined by ", "; past
+ * three, their number ("9 tied"), which the ranks then spell out. */
+static void winners(const struct ob_report *r, size_t q, char *out, size_t size)
+{
+    size_t length = 0, count = 0;
+
+    out[0] = '\0';
+    for (size_t o = 0; o < r->optimizer_count; o++) {
+        const struct ob_report_cell *cell =
+            &r->cells[q * r->optimizer_count + o];
+        int written;
+
+        if (!cell->present || cell->rank != 1)
+            continue;
+        count++;
+        if (length >= size)
+            continue;
+        written = snprintf(out + length, size - length, "%s%s",
+                           length ? ", " : "", r->optimizers[o]);
+        if (written > 0)
+            length += (size_t)written;
+    }
+    if (count > 3)
+        snprintf(out, size, "%zu tied", count);
+}
+
+/* The winner's median final gap (or loss), as %.3g; gaps under the
+ * floor are all "< 1e-16", rounding noise apart. */
+static void winner_value(const struct ob_report *r, size_t q, char *out,
+                         size_t size)
+{
+    snprintf(out, size, "-");
+    for (size_t o = 0; o < r->optimizer_count; o++) {
+        const struct ob_report_cell *cell =
+            &r->cells[q * r->optimizer_count + o];
+
+        if (cell->present && cell->rank == 1) {
+            if (cell->gap && cell->median < OB_GAP_FLOOR)
+                snprintf(out, size, "< 1e-16");
+            else
+                snprintf(out, size, "%.3g%s", cell->median,
+                         cell->gap ? "" : " (loss)");
+            return;
+        }
+    }
+}
+
+static const char rank_rule[] =
+    "Ranks per problem: by median final gap over the reported seeds (the "
+    "final loss when the minimum is unknown; diverged runs count as "
+    "+inf, gaps below 1e-16 as 1e-16), ties broken by the median steps to "
+    "target (never reached last); optimizers equal on both share a rank. "
+    "The winner is ranked 1.";
+
+int ob_report_write_summary(const struct ob_report *r, const char *dir,
+                            struct ob_error *err)
+{
+    struct ob_atomic_file file;
+    char path[4200], names[1024], value[64];
+    FILE *out;
+    int status = ob_path_join(path, sizeof path, dir, "summary.md", err);
+
+    if (status == OB_OK)
+        status = ob_atomic_open(&file, path, err);
+    if (status != OB_OK)
+        return status;
+    out = file.stream;
+    fprintf(out, "# Suite %s\n\n%s\n\n| problem | winner | winner's median |",
+            r->suite, rank_rule);
+    for (size_t o = 0; o < r->optimizer_count; o++)
+        fprintf(out, " %s |", r->optimizers[o]);
+    fputs("\n|---|---|---:|", out);
+    for (size_t o = 0; o < r->optimizer_count; o++)
+        fputs("---:|", out);
+    fputc('\n', out);
+    for (size_t q = 0; q < r->problem_count; q++) {
+        winners(r, q, names, sizeof names);
+        winner_value(r, q, value, sizeof value);
+        fprintf(out, "| %s | %s | %s |", r->problems[q].label,
+                names[0] ? names : "-", value);
+        for (size_t o = 0; o < r->optimizer_count; o++) {
+            const struct ob_report_cell *cell =
+                &r->cells[q * r->optimizer_count + o];
+
+            if (cell->present)
+                fprintf(out, " %zu |", cell->rank);
+            else
+                fputs(" - |", out);
+        }
+        fputc('\n', out);
+    }
+    fputs("\nOver the suite's reported runs: success = reached the "
+          "problem's target loss.\n\n| optimizer | wins | mean rank | "
+          "success rate | divergence rate |\n|---|---:|---:|---:|---:|\n",
+          out);
+    for (size_t o = 0; o < r->optimizer_count; o++) {
+        struct totals t;
+
+        optimizer_totals(r, o, &t);
+        fprintf(out, "| %s | %zu | %.2f | %.0f%% | %.0f%% |\n",
+                r->optimizers[o], t.wins,
+                t.ranked ? t.rank_sum / (double)t.ranked : NAN,
+                100.0 * share(t.reached, t.runs),
+                100.0 * share(t.diverged, t.runs));
+    }
+    return ob_atomic_commit(&file, err);
+}
+
+/* ---- report.html --------------------------------------------------------- */
+
+static void html_text(FILE *out, const char *text)
+{
+    for (; *text; text++) {
+        switch (*text) {
+        case '<':
+            fputs("&lt;", out);
+            break;
+        case '>':
+            fputs("&gt;", out);
+            break;
+        case '&':
+            fputs("&amp;", out);
+            break;
+        case '"':
+            fputs("&quot;", out);
+            break;
+        default:
+            fputc(*text, out);
+        }
+    }
+}
+
+/* Copies a gnuplot SVG into the page: without its XML prologue, and with
+ * every id (and reference to one) prefixed by the chart's number, since
+ * ids must be unique across the page's inlined pictures. */
+static int inline_svg(FILE *out, const char *path, size_t number,
+                      struct ob_error *err)
+{
+    static const char *const marks[] = {"id='", "id=\"", "href='#", "href=\"#",
+                                        "url(#"};
+    char *bytes, *p;
+    size_t size;
+    int status = ob_read_whole(path, &bytes, &size, err);
+
+    if (status != OB_OK)
+        return status;
+    p = strstr(bytes, "<svg");
+    if (p == NULL) {
+        free(bytes);
+        return ob_errorf(err, OB_EDATA, "%s: not an SVG picture", path);
+    }
+    while (*p) {
+        size_t matched = 0;
+
+        for (size_t m = 0; m < 5 && matched == 0; m++)
+            if (strncmp(p, marks[m], strlen(marks[m])) == 0)
+                matched = strlen(marks[m]);
+        if (matched) {
+            fprintf(out, "%.*sc%zu-", (int)matched, p, number);
+            p += matched;
+        } else {
+            fputc(*p++, out);
+        }
+    }
+    free(bytes);
+    return OB_OK;
+}
+
+static const char page_style[] =
+    "body{font-family:sans-serif;max-width:1100px;margin:1em auto;"
+    "padding:0 1em;color:#222}\n"
+    "table{border-collapse:collapse;margin:1em 0;font-size:90%}\n"
+    "th,td{border:1px solid #ccc;padding:2px 6px;text-align:right}\n"
+    "th:first-child,td:first-child,td.name{text-align:left}\n"
+    "td:first-child{white-space:nowrap}\n"
+    "td.r1{background:#d9f0d3;font-weight:bold}\n"
+    "figure{margin:1em 0}figure svg{width:100%;height:auto}\n"
+    "figcaption{font-size:90%;color:#444}\n"
+    "pre{background:#f5f5f5;padding:.5em;overflow-x:auto}\n"
+    "nav a{margin-right:.6em}\n";
+
+static void html_tables(FILE *out, const struct ob_report *r)
+{
+    char names[1024], value[64];
+
+    fprintf(out, "<h2 id=\"summary\">Summary</h2>\n<p>");
+    html_text(out, rank_rule);
+    fputs("</p>\n<table id=\"ranks\">\n<tr><th>problem</th><th>winner</th>"
+          "<th>winner's median</th>",
+          out);
+    for (size_t o = 0; o < r->optimizer_count; o++)
+        fprintf(out, "<th>%s</th>", r->optimizers[o]);
+    fputs("</tr>\n", out);
+    for (size_t q = 0; q < r->problem_count; q++) {
+        winners(r, q, names, sizeof names);
+        winner_value(r, q, value, sizeof value);
+        fprintf(out,
+                "<tr><td><a href=\"#p-%s\">%s</a></td><td class=\"name\">"
+                "%s</td><td>%s</td>",
+                r->problems[q].label, r->problems[q].label,
+                names[0] ? names : "-", value);
+        for (size_t o = 0; o < r->optimizer_count; o++) {
+            const struct ob_report_cell *cell =
+                &r->cells[q * r->optimizer_count + o];
+
+            if (!cell->present) {
+                fputs("<td>-</td>", out);
+                continue;
+            }
+            fprintf(out,
+                    "<td%s title=\"median %.3g, success %.0f%%, "
+                    "diverged %.0f%%\">%zu</td>",
+                    cell->rank == 1 ? " class=\"r1\"" : "", cell->median,
+                    100.0 * cell->success, 100.0 * cell->divergence,
+                    cell->rank);
+        }
+        fputs("</tr>\n", out);
+    }
+    fputs("</table>\n<p>Over the suite's reported runs (success: the run "
+          "reached the problem's target loss):</p>\n<table id=\"totals\">\n"
+          "<tr><th>optimizer</th><th>wins</th><th>mean rank</th>"
+          "<th>success rate</th><th>divergence rate</th></tr>\n",
+          out);
+    for (size_t o = 0; o < r->optimizer_count; o++) {
+        struct totals t;
+
+        optimizer_totals(r, o, &t);
+        fprintf(out,
+                "<tr><td>%s</td><td>%zu</td><td>%.2f</td>"
+                "<td>%.0f%%</td><td>%.0f%%</td></tr>\n",
+                r->optimizers[o], t.wins,
+                t.ranked ? t.rank_sum / (double)t.ranked : NAN,
+                100.0 * share(t.reached, t.runs),
+                100.0 * share(t.diverged, t.runs));
+    }
+    fputs("</table>\n", out);
+}
+
+static int html_chart(FILE *out, const struct ob_report_chart *chart,
+                      const char *plots_dir, size_t number,
+                      struct ob_error *err)
+{
+    char name[320], path[4400];
+    int status;
+
+    snprintf(name, sizeof name, "%s.svg", chart->stem);
+    status = ob_path_join(path, sizeof path, plots_dir, name, err);
+    if (status != OB_OK)
+        return status;
+    fputs("<figure>\n", out);
+    status = inline_svg(out, path, number, err);
+    fputs("\n<figcaption>", out);
+    html_text(out, chart->caption);
+    fprintf(out, " <small>(%s.gp)</small></figcaption>\n</figure>\n",
+            chart->stem);
+    return status;
+}
+
+int ob_report_write_html(const struct ob_report *r, const char *dir,
+                         const char *plots_dir, int with_charts,
+                         struct ob_error *err)
+{
+    static const char *const csvs[] = {
+        "runs.csv",    "summary.csv",   "targets.csv",
+        "traces.csv",  "problems.csv",  "paths.csv",
+        "timings.csv", "manifest.json", "summary.md",
+    };
+    struct ob_atomic_file file;
+    char path[4200];
+    FILE *out;
+    long current = -2;
+    int status = ob_path_join(path, sizeof path, dir, "report.html", err);
+
+    if (status == OB_OK)
+        status = ob_atomic_open(&file, path, err);
+    if (status != OB_OK)
+        return status;
+    out = file.stream;
+    fprintf(out,
+            "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta "
+            "charset=\"utf-8\">\n<title>optbench: suite %s</title>\n"
+            "<style>\n%s</style>\n</head>\n<body>\n<h1>Suite %s</h1>\n",
+            r->suite, page_style, r->suite);
+    fputs("<nav><a href=\"#summary\">summary</a>", out);
+    if (with_charts && r->chart_count > 0)
+        fputs("<a href=\"#suite\">across the suite</a>", out);
+    fputs("<a href=\"#manifest\">manifest</a><a href=\"#files\">files</a>"
+          "</nav>\n",
+          out);
+    html_tables(out, r);
+    if (!with_charts || r->chart_count == 0)
+        fputs("<p>No charts in this page: they were not asked for, or "
+              "gnuplot was not available. To draw them: apt-get install "
+              "gnuplot-nox, then optbench plot on this folder.</p>\n",
+              out);
+    for (size_t i = 0; with_charts && status == OB_OK && i < r->chart_count;
+         i++) {
+        const struct ob_report_chart *chart = &r->charts[i];
+
+        if (chart->problem != current) {
+            current = chart->problem;
+            if (current < 0)
+                fputs("<h2 id=\"suite\">Across the suite</h2>\n", out);
+            else
+                fprintf(out, "<h2 id=\"p-%s\">%s</h2>\n",
+                        r->problems[current].label, r->problems[current].label);
+        }
+        status = html_chart(out, chart, plots_dir, i, err);
+    }
+    if (status != OB_OK) {
+        ob_atomic_abort(&file);
+        return status;
+    }
+    fputs("<h2 id=\"manifest\">Manifest</h2>\n<pre>", out);
+    html_text(out, r->manifest);
+    fputs("</pre>\n<h2 id=\"files\">Files</h2>\n<ul>\n", out);
+    for (size_t i = 0; i < sizeof csvs / sizeof csvs[0]; i++)
+        fprintf(out, "<li><a href=\"%s\">%s</a></li>\n", csvs[i], csvs[i]);
+    fputs("</ul>\n</body>\n</html>\n", out);
+    return ob_atomic_commit(&file, err);
+}
+
+int ob_report_build(const char *results_dir, const char *plots_dir, int charts,
+                    int jobs, int *drawn, struct ob_error *err)
+{
+    struct ob_report report;
+    int status = ob_report_load(&report, results_dir, err);
+    int draw = charts && ob_program_available("gnuplot");
+
+    *drawn = 0;
+    if (status == OB_OK)
+        status = ob_report_write_summary(&report, results_dir, err);
+    if (status == OB_OK && charts)
+        status = ob_report_write_charts(&report, plots_dir, draw, jobs, err);
+    if (status == OB_OK)
+        status =
+            ob_report_write_html(&report, results_dir, plots_dir, draw, err);
+    if (status == OB_OK)
+        *drawn = draw;
+    ob_report_free(&report);
+    return status;
+}
