@@ -7,8 +7,11 @@
 
 #include "../util/params.h"
 
+extern const struct ob_recipe ob_recipe_nqm;
+
 /* Ends with NULL so the list stays valid while it is being filled. */
 const struct ob_recipe *const ob_recipes[] = {
+    &ob_recipe_nqm,
     NULL,
 };
 
