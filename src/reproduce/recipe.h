@@ -183,6 +183,14 @@ int ob_recipe_run_suite(const struct ob_recipe_context *ctx,
                         char *results_dir, size_t size,
                         struct ob_error *err);
 
+/* Creates an optimizer of type `type` for n parameters from settings
+ * written as on the command line, "lr=0.1 momentum=0.9" (space-separated,
+ * at most 32, 1023 characters). OB_EINVAL naming the type or the bad key;
+ * destroy it with ob_optimizer_destroy. */
+int ob_recipe_optimizer(struct ob_optimizer *opt, const char *type,
+                        const char *settings, size_t n,
+                        struct ob_error *err);
+
 /* ---- The report (report.c) -------------------------------------------- */
 
 /* Writes DIR/report.html (self-contained: each recipe's claim, its checks

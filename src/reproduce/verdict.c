@@ -150,10 +150,18 @@ static void tolerance_text(const struct ob_recipe_check *check, char *out,
         snprintf(out, size, "+/- %.3g relative", check->tolerance);
         break;
     case OB_CHECK_AT_MOST:
-        snprintf(out, size, "at most expected + %.3g", check->tolerance);
+        if (check->tolerance == 0.0)
+            snprintf(out, size, "at most expected");
+        else
+            snprintf(out, size, "at most expected + %.3g",
+                     check->tolerance);
         break;
     case OB_CHECK_AT_LEAST:
-        snprintf(out, size, "at least expected - %.3g", check->tolerance);
+        if (check->tolerance == 0.0)
+            snprintf(out, size, "at least expected");
+        else
+            snprintf(out, size, "at least expected - %.3g",
+                     check->tolerance);
         break;
     }
 }
@@ -470,4 +478,32 @@ int ob_recipe_execute(const struct ob_recipe *recipe, const char *dir,
     if (status != OB_OK)
         return status;
     return ob_verdict_write(recipe, verdict, &ctx, *seconds, err);
+}
+
+int ob_recipe_optimizer(struct ob_optimizer *opt, const char *type,
+                        const char *settings, size_t n,
+                        struct ob_error *err)
+{
+    const struct ob_optimizer_type *found = ob_optimizer_find(type);
+    struct ob_setting list[32];
+    size_t count = 0;
+    char text[1024], *token, *save = NULL;
+
+    memset(opt, 0, sizeof *opt);
+    if (found == NULL)
+        return ob_errorf(err, OB_EINVAL, "unknown optimizer '%s'", type);
+    if (strlen(settings) >= sizeof text)
+        return ob_errorf(err, OB_EINVAL, "%s: settings too long", type);
+    memcpy(text, settings, strlen(settings) + 1);
+    for (token = strtok_r(text, " ", &save); token != NULL;
+         token = strtok_r(NULL, " ", &save)) {
+        int status;
+
+        if (count == sizeof list / sizeof list[0])
+            return ob_errorf(err, OB_EINVAL, "%s: too many settings", type);
+        status = ob_setting_split(token, &list[count++], err);
+        if (status != OB_OK)
+            return status;
+    }
+    return ob_optimizer_create(opt, found, list, count, n, err);
 }
