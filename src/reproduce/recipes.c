@@ -11,6 +11,7 @@ extern const struct ob_recipe ob_recipe_linear_rates;
 extern const struct ob_recipe ob_recipe_nqm;
 extern const struct ob_recipe ob_recipe_adam_convergence;
 extern const struct ob_recipe ob_recipe_adaptive_generalization;
+extern const struct ob_recipe ob_recipe_fashion_mnist;
 extern const struct ob_recipe ob_recipe_decoupled_decay;
 
 /* Ends with NULL so the list stays valid while it is being filled. */
@@ -18,6 +19,7 @@ const struct ob_recipe *const ob_recipes[] = {
     &ob_recipe_linear_rates,
     &ob_recipe_nqm,
     &ob_recipe_adam_convergence,
+    &ob_recipe_fashion_mnist,
     &ob_recipe_adaptive_generalization,
     &ob_recipe_decoupled_decay,
     NULL,
