@@ -8,6 +8,7 @@
 #include "../util/params.h"
 
 extern const struct ob_recipe ob_recipe_linear_rates;
+extern const struct ob_recipe ob_recipe_limit_cycle;
 extern const struct ob_recipe ob_recipe_nqm;
 extern const struct ob_recipe ob_recipe_adam_convergence;
 extern const struct ob_recipe ob_recipe_adaptive_generalization;
@@ -17,6 +18,7 @@ extern const struct ob_recipe ob_recipe_decoupled_decay;
 /* Ends with NULL so the list stays valid while it is being filled. */
 const struct ob_recipe *const ob_recipes[] = {
     &ob_recipe_linear_rates,
+    &ob_recipe_limit_cycle,
     &ob_recipe_nqm,
     &ob_recipe_adam_convergence,
     &ob_recipe_fashion_mnist,
