@@ -791,6 +791,12 @@ static int reproduce_one(const struct ob_recipe *recipe, const char *dir,
                                                     : "CHECK FAILED",
            verdict.check_count - failures, verdict.check_count, seconds,
            dir, recipe->name);
+    /* A check that could not be measured says why (missing data, say),
+     * so the one line on stderr tells how to get it. */
+    for (size_t k = 0; k < verdict.check_count; k++)
+        if (verdict.checks[k].result == OB_CHECK_SKIPPED)
+            ob_log(OB_LOG_WARN, "%s: not run: %s", recipe->name,
+                   verdict.checks[k].why);
     return failures == 0 && verdict.check_count > 0 ? 0
                                                     : (int)failures + 1;
 }
