@@ -30,8 +30,7 @@ Test(nqm_theory, sgd_matches_the_geometric_series)
 
     for (uint64_t t = 0; t <= 200; t += 37) {
         double r2t = pow(r * r, (double)t);
-        double second = r2t * start * start +
-                        q * (1.0 - r2t) / (1.0 - r * r);
+        double second = r2t * start * start + q * (1.0 - r2t) / (1.0 - r * r);
 
         assert_close(ob_nqm_expected_loss(1, &h, start, &sgd, batch, t),
                      0.5 * h * second, 1e-12);
@@ -58,8 +57,8 @@ Test(nqm_theory, heavy_ball_without_noise_follows_the_iterates)
             loss += 0.5 * h[i] * x[i] * x[i];
         }
         if (t % 50 == 0 || t == 1)
-            assert_close(ob_nqm_expected_loss(3, h, 1.0, &hb, 1e300, t),
-                         loss, 1e-9);
+            assert_close(ob_nqm_expected_loss(3, h, 1.0, &hb, 1e300, t), loss,
+                         1e-9);
     }
 }
 
@@ -109,12 +108,11 @@ Test(nqm_theory, steps_to_target_equal_a_linear_scan)
     for (size_t k = 0; k < 3; k++) {
         uint64_t steps;
 
-        cr_assert_eq(ob_nqm_steps_to_target(20, h, 1.0, &methods[k], 16.0,
-                                            0.2, 1u << 20, &steps, &err),
+        cr_assert_eq(ob_nqm_steps_to_target(20, h, 1.0, &methods[k], 16.0, 0.2,
+                                            1u << 20, &steps, &err),
                      OB_OK);
         cr_assert_eq(steps, scan_steps(20, h, &methods[k], 16.0, 0.2),
-                     "method %zu: %llu steps", k,
-                     (unsigned long long)steps);
+                     "method %zu: %llu steps", k, (unsigned long long)steps);
     }
 }
 
@@ -126,11 +124,13 @@ Test(nqm_theory, a_target_below_the_noise_floor_is_never_reached)
     uint64_t steps = 0;
 
     /* Floor 0.5 * 0.5 / (1 * 1.5) = 1/6. */
-    cr_assert_eq(ob_nqm_steps_to_target(1, &h, 1.0, &sgd, 1.0, 0.15,
-                                        1u << 20, &steps, &err), OB_OK);
+    cr_assert_eq(ob_nqm_steps_to_target(1, &h, 1.0, &sgd, 1.0, 0.15, 1u << 20,
+                                        &steps, &err),
+                 OB_OK);
     cr_assert_eq(steps, UINT64_MAX);
-    cr_assert_eq(ob_nqm_steps_to_target(1, &h, 1.0, &sgd, 1.0, 0.17,
-                                        1u << 20, &steps, &err), OB_OK);
+    cr_assert_eq(ob_nqm_steps_to_target(1, &h, 1.0, &sgd, 1.0, 0.17, 1u << 20,
+                                        &steps, &err),
+                 OB_OK);
     cr_assert_lt(steps, 100);
 }
 
@@ -144,8 +144,9 @@ Test(nqm_theory, tuned_learning_rate_beats_its_grid_neighbours)
 
     for (int i = 0; i < 50; i++)
         h[i] = 1.0 / (i + 1);
-    cr_assert_eq(ob_nqm_tune(50, h, 1.0, 0.0, &zero, 1, 4.0, 0.2, 1u << 22,
-                             20, 4, &best, &steps, &err), OB_OK);
+    cr_assert_eq(ob_nqm_tune(50, h, 1.0, 0.0, &zero, 1, 4.0, 0.2, 1u << 22, 20,
+                             4, &best, &steps, &err),
+                 OB_OK);
     cr_assert_neq(steps, UINT64_MAX);
     for (int side = -1; side <= 1; side += 2) {
         struct ob_nqm_method other = best;
@@ -174,8 +175,8 @@ static void assert_recipe_holds(const char *name)
 
     make_temp_dir(dir, sizeof dir);
     result = run_cli(args, NULL);
-    cr_assert_eq(result.exit_code, 0, "%s: exit %d: %s", name,
-                 result.exit_code, result.err);
+    cr_assert_eq(result.exit_code, 0, "%s: exit %d: %s", name, result.exit_code,
+                 result.err);
     snprintf(path, sizeof path, "%s/results/reproduce/%s/verdict.md", dir,
              name);
     verdict = read_whole_file(path);
@@ -205,15 +206,14 @@ Test(recipes, fashion_mnist_without_data_says_how_to_get_it)
 {
     char dir[64], empty[64];
     char env_line[128];
-    const char *args[] = {"reproduce", "fashion-mnist-baselines", "--fast",
-                          "--out", dir, NULL};
+    const char *args[] = {
+        "reproduce", "fashion-mnist-baselines", "--fast", "--out", dir, NULL};
     const char *env[] = {env_line, NULL};
     struct cli_result result;
 
     make_temp_dir(dir, sizeof dir);
     make_temp_dir(empty, sizeof empty);
-    snprintf(env_line, sizeof env_line, "OPTBENCH_FASHION_MNIST_DIR=%s",
-             empty);
+    snprintf(env_line, sizeof env_line, "OPTBENCH_FASHION_MNIST_DIR=%s", empty);
     result = run_cli(args, env);
     cr_assert_eq(result.exit_code, 1, "exit %d: %s", result.exit_code,
                  result.err);

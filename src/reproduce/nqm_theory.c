@@ -200,8 +200,8 @@ static int try_point(size_t dim, const double *h, double start, double power,
 
 int ob_nqm_tune(size_t dim, const double *h, double start, double power,
                 const double *momenta, size_t count, double batch,
-                double target, uint64_t max_steps, int octaves,
-                int per_octave, struct ob_nqm_method *best, uint64_t *steps,
+                double target, uint64_t max_steps, int octaves, int per_octave,
+                struct ob_nqm_method *best, uint64_t *steps,
                 struct ob_error *err)
 {
     *steps = UINT64_MAX;

@@ -59,8 +59,8 @@ double ob_nqm_lr_edge(size_t dim, const double *h, double momentum,
  * ob_nqm_steps_to_target. */
 int ob_nqm_tune(size_t dim, const double *h, double start, double power,
                 const double *momenta, size_t count, double batch,
-                double target, uint64_t max_steps, int octaves,
-                int per_octave, struct ob_nqm_method *best, uint64_t *steps,
+                double target, uint64_t max_steps, int octaves, int per_octave,
+                struct ob_nqm_method *best, uint64_t *steps,
                 struct ob_error *err);
 
 #endif

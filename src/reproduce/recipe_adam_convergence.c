@@ -11,15 +11,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ALPHA 0.5          /* lr at step t: ALPHA / sqrt(t) */
-#define BIG 1010.0         /* the rare gradient */
-#define SMALL (-10.0)      /* the common gradient */
-#define PERIOD 101         /* online: the big gradient at t = 1, 102, ... */
-#define RARE 0.01          /* stochastic: probability of the big gradient */
-#define TRACE_POINTS 240   /* log-spaced trace rows per run */
-#define TAIL 0.1           /* summaries over the last 10% of the steps */
+#define ALPHA         0.5     /* lr at step t: ALPHA / sqrt(t) */
+#define BIG           1010.0  /* the rare gradient */
+#define SMALL         (-10.0) /* the common gradient */
+#define PERIOD        101     /* online: the big gradient at t = 1, 102, ... */
+#define RARE          0.01    /* stochastic: probability of the big gradient */
+#define TRACE_POINTS  240     /* log-spaced trace rows per run */
+#define TAIL          0.1     /* summaries over the last 10% of the steps */
 #define END_TOLERANCE 0.1
-#define SEED 20180000u
+#define SEED          20180000u
 
 enum setting { ONLINE, STOCHASTIC, SETTINGS };
 
@@ -30,7 +30,7 @@ struct method {
     const char *type;  /* optimizer type */
     struct ob_setting settings[3];
     size_t count;
-    double expected;   /* where the paper says it ends */
+    double expected; /* where the paper says it ends */
 };
 
 /* The paper's beta1 = 0.9 and beta2 = 0.99 wherever the method has them
@@ -38,8 +38,11 @@ struct method {
  * which changes nothing at gradients of size 10. */
 static const struct method methods[] = {
     {"adam", "adam", {{"beta1", "0.9"}, {"beta2", "0.99"}}, 2, 1.0},
-    {"amsgrad", "adam",
-     {{"beta1", "0.9"}, {"beta2", "0.99"}, {"amsgrad", "1"}}, 3, -1.0},
+    {"amsgrad",
+     "adam",
+     {{"beta1", "0.9"}, {"beta2", "0.99"}, {"amsgrad", "1"}},
+     3,
+     -1.0},
     {"rmsprop", "rmsprop", {{"alpha", "0.99"}}, 1, 1.0},
     {"adamax", "adamax", {{"beta1", "0.9"}, {"beta2", "0.99"}}, 2, 1.0},
     {"nadam", "nadam", {{"beta1", "0.9"}, {"beta2", "0.99"}}, 2, 1.0},
@@ -61,10 +64,10 @@ struct trace {
     double x[TRACE_POINTS];
     double regret[TRACE_POINTS]; /* R_t / t against the point -1 */
     size_t count;
-    double tail_mean;            /* mean x over the last TAIL of steps */
+    double tail_mean; /* mean x over the last TAIL of steps */
     double final_x;
     double final_regret;
-    double decade_regret;        /* R_t / t at t = steps / 10 */
+    double decade_regret; /* R_t / t at t = steps / 10 */
 };
 
 /* Runs steps updates from x = 0 (the box's centre), projecting onto
@@ -80,8 +83,8 @@ static int run_method(const struct method *m, enum setting setting,
     double next_mark = 1.0;
     int status;
 
-    status = ob_optimizer_create(&opt, ob_optimizer_find(m->type),
-                                 m->settings, m->count, 1, err);
+    status = ob_optimizer_create(&opt, ob_optimizer_find(m->type), m->settings,
+                                 m->count, 1, err);
     if (status != OB_OK)
         return status;
     ob_rng_seed(&rng, seed);
@@ -128,7 +131,8 @@ static int write_traces(const struct ob_recipe_context *ctx,
     struct ob_atomic_file file;
     int status = ob_recipe_csv_open(ctx, "traces.csv",
                                     "setting,method,replicate,step,x,"
-                                    "average_regret", &file, err);
+                                    "average_regret",
+                                    &file, err);
 
     if (status != OB_OK)
         return status;
@@ -152,12 +156,12 @@ static int write_traces(const struct ob_recipe_context *ctx,
 
 /* chart.dat: one block per (setting, method) of replicate 0: step, x,
  * average regret. */
-static int draw(const struct ob_recipe_context *ctx,
-                const struct trace *traces, size_t seeds,
-                struct ob_recipe_verdict *verdict, struct ob_error *err)
+static int draw(const struct ob_recipe_context *ctx, const struct trace *traces,
+                size_t seeds, struct ob_recipe_verdict *verdict,
+                struct ob_error *err)
 {
-    static const char *const titles[] = {
-        "Adam", "AMSGrad", "RMSProp", "Adamax", "Nadam"};
+    static const char *const titles[] = {"Adam", "AMSGrad", "RMSProp", "Adamax",
+                                         "Nadam"};
     struct ob_atomic_file file;
     struct ob_recipe_chart chart;
     char path[4096];
@@ -182,22 +186,25 @@ static int draw(const struct ob_recipe_context *ctx,
         }
     status = ob_atomic_commit(&file, err);
     if (status == OB_OK)
-        status = ob_recipe_chart_begin(&chart, "adam_convergence", 1500, 480,
-                                       err);
+        status =
+            ob_recipe_chart_begin(&chart, "adam_convergence", 1500, 480, err);
     if (status != OB_OK)
         return status;
     f = chart.body;
     fputs("set multiplot layout 1,3\nset logscale x\nset grid\n"
-          "set xlabel 'iteration t'\nset format x '10^{%T}'\n", f);
+          "set xlabel 'iteration t'\nset format x '10^{%T}'\n",
+          f);
     fputs("set title 'Online: average regret R_t / t'\n"
-          "set ylabel 'R_t / t'\nset logscale y\nset key top right\n", f);
+          "set ylabel 'R_t / t'\nset logscale y\nset key top right\n",
+          f);
     fputs("plot ", f);
     for (size_t m = 0; m < METHOD_COUNT; m++)
         fprintf(f, "%s'chart.dat' index %zu u 1:3 w l lw 2 lc %zu t '%s'",
                 m ? ", \\\n  " : "", m, m + 1, titles[m]);
     fputs("\nunset logscale y\nset yrange [-1.1:1.1]\n"
           "set ylabel 'x_t'\nunset key\n"
-          "set title 'Online: x_t (optimum -1)'\nplot ", f);
+          "set title 'Online: x_t (optimum -1)'\nplot ",
+          f);
     for (size_t m = 0; m < METHOD_COUNT; m++)
         fprintf(f, "%s'chart.dat' index %zu u 1:2 w l lw 2 lc %zu t '%s'",
                 m ? ", \\\n  " : "", m, m + 1, titles[m]);
@@ -278,8 +285,8 @@ static int reddi_run(const struct ob_recipe_context *ctx,
                     "sits on average 250 alpha / sqrt(t) above it, %.3g at "
                     "the last step. Hence alpha = %g: with alpha = 1 the "
                     "walk would still sit about 0.12 above -1 after 4 "
-                    "million steps.", 250.0 * ALPHA /
-                    sqrt((double)steps[STOCHASTIC]), ALPHA);
+                    "million steps.",
+                    250.0 * ALPHA / sqrt((double)steps[STOCHASTIC]), ALPHA);
     for (int s = 0; s < SETTINGS; s++)
         for (size_t m = 0; m < METHOD_COUNT; m++) {
             double sum = 0.0;
@@ -287,9 +294,10 @@ static int reddi_run(const struct ob_recipe_context *ctx,
             for (size_t r = 0; r < seeds; r++)
                 sum += traces[((size_t)s * METHOD_COUNT + m) * seeds + r]
                            .tail_mean;
-            snprintf(text, sizeof text, "%s, %s: mean x over the last 10%% "
-                     "of steps (paper: %+g, the %s)", setting_names[s],
-                     methods[m].label, methods[m].expected,
+            snprintf(text, sizeof text,
+                     "%s, %s: mean x over the last 10%% "
+                     "of steps (paper: %+g, the %s)",
+                     setting_names[s], methods[m].label, methods[m].expected,
                      methods[m].expected > 0 ? "worst point" : "optimum");
             ob_verdict_check(verdict, text, sum / (double)seeds,
                              methods[m].expected, END_TOLERANCE,
@@ -303,11 +311,12 @@ static int reddi_run(const struct ob_recipe_context *ctx,
         const struct trace *adam = &traces[0];
         const struct trace *ams = &traces[seeds];
 
-        ob_verdict_note(verdict, "Online average regret R_T/T at T = %lu: "
+        ob_verdict_note(verdict,
+                        "Online average regret R_T/T at T = %lu: "
                         "adam %.4g, amsgrad %.4g (a run pinned at +1 pays "
                         "20/101 = 0.198 per step, more when spikes knock it "
-                        "off the end).", steps[ONLINE], adam->final_regret,
-                        ams->final_regret);
+                        "off the end).",
+                        steps[ONLINE], adam->final_regret, ams->final_regret);
         ob_verdict_check(verdict,
                          "online, adam: average regret R_T/T (paper: does "
                          "not vanish; the worst point +1 costs 20/101)",

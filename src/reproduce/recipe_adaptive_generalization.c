@@ -16,14 +16,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define P_POSITIVE 0.7
-#define TRAIN 100
-#define TEST 2000
-#define BLOCK 5            /* features reserved per example */
-#define DIM (6 * TRAIN)    /* the paper's d = 6n >= 3 + 5n */
-#define STEPS 5000
+#define P_POSITIVE  0.7
+#define TRAIN       100
+#define TEST        2000
+#define BLOCK       5           /* features reserved per example */
+#define DIM         (6 * TRAIN) /* the paper's d = 6n >= 3 + 5n */
+#define STEPS       5000
 #define TRACE_EVERY 25
-#define SEED 20170000u
+#define SEED        20170000u
 
 /* The data: labels and where each training example's block starts. Test
  * examples have blocks of their own beyond every training feature, so
@@ -55,7 +55,8 @@ static int generate(struct wilson *w, struct ob_error *err)
     /* The construction needs more positives than negatives in training,
      * so that sign(X^T y) puts +1 on the two constant features. */
     if (sum <= 0.0)
-        return ob_errorf(err, OB_EINVAL, "wilson data: the training draw "
+        return ob_errorf(err, OB_EINVAL,
+                         "wilson data: the training draw "
                          "has no majority of positives");
     return OB_OK;
 }
@@ -120,8 +121,7 @@ static double cosine(const double *a, const double *b, size_t n)
 
 /* The minimum-norm interpolant X^T (X X^T)^-1 y, by Cholesky on the
  * TRAIN x TRAIN Gram matrix (positive definite: every block is private). */
-static int minimum_norm(const struct wilson *w, double *x,
-                        struct ob_error *err)
+static int minimum_norm(const struct wilson *w, double *x, struct ob_error *err)
 {
     double *gram = malloc(sizeof(double) * (TRAIN * TRAIN + TRAIN));
     double *alpha;
@@ -201,7 +201,7 @@ static const struct method methods[] = {
     {"adam", "adam", "0.001", 1},
 };
 #define METHOD_COUNT (sizeof methods / sizeof methods[0])
-#define ROWS (STEPS / TRACE_EVERY + 1)
+#define ROWS         (STEPS / TRACE_EVERY + 1)
 
 struct outcome {
     double loss[ROWS], error[ROWS], cos_sign[ROWS], cos_min[ROWS];
@@ -221,8 +221,8 @@ static int run_method(const struct wilson *w, const struct method *m,
     if (x == NULL)
         return ob_errorf(err, OB_ENOMEM, "out of memory");
     g = x + DIM;
-    status = ob_optimizer_create(&opt, ob_optimizer_find(m->type), settings,
-                                 1, DIM, err);
+    status = ob_optimizer_create(&opt, ob_optimizer_find(m->type), settings, 1,
+                                 DIM, err);
     if (status != OB_OK) {
         free(x);
         return status;
@@ -252,8 +252,7 @@ static int run_method(const struct wilson *w, const struct method *m,
 }
 
 static int write_results(const struct ob_recipe_context *ctx,
-                         const struct outcome *outcomes,
-                         struct ob_error *err)
+                         const struct outcome *outcomes, struct ob_error *err)
 {
     struct ob_atomic_file file;
     char path[4096];
@@ -268,8 +267,7 @@ static int write_results(const struct ob_recipe_context *ctx,
         for (size_t r = 0; r < ROWS; r++) {
             const struct outcome *o = &outcomes[m];
 
-            fprintf(file.stream, "%s,%zu,", methods[m].label,
-                    r * TRACE_EVERY);
+            fprintf(file.stream, "%s,%zu,", methods[m].label, r * TRACE_EVERY);
             ob_write_double(file.stream, o->loss[r]);
             fputc(',', file.stream);
             ob_write_double(file.stream, o->error[r]);
@@ -289,8 +287,10 @@ static int write_results(const struct ob_recipe_context *ctx,
     if (status != OB_OK)
         return status;
     for (size_t m = 0; m < METHOD_COUNT; m++) {
-        fprintf(file.stream, "# %s: step train_loss test_error cos_sign "
-                "cos_min_norm\n", methods[m].label);
+        fprintf(file.stream,
+                "# %s: step train_loss test_error cos_sign "
+                "cos_min_norm\n",
+                methods[m].label);
         for (size_t r = 1; r < ROWS; r++)
             fprintf(file.stream, "%zu %.9g %.9g %.9g %.9g\n", r * TRACE_EVERY,
                     outcomes[m].loss[r], outcomes[m].error[r],
@@ -308,23 +308,27 @@ static int draw(const struct ob_recipe_context *ctx,
      * keep each one visible. */
     static const int widths[] = {2, 7, 4, 2};
     struct ob_recipe_chart chart;
-    int status = ob_recipe_chart_begin(&chart, "adaptive_generalization",
-                                       1500, 460, err);
+    int status = ob_recipe_chart_begin(&chart, "adaptive_generalization", 1500,
+                                       460, err);
     FILE *f;
 
     if (status != OB_OK)
         return status;
     f = chart.body;
     fputs("set multiplot layout 1,3\nset grid\nset logscale x\n"
-          "set xlabel 'iteration'\n", f);
+          "set xlabel 'iteration'\n",
+          f);
     fputs("set title 'Training loss 0.5 |Xw - y|^2'\nset logscale y\n"
-          "set ylabel 'loss'\nset key top right\nplot ", f);
+          "set ylabel 'loss'\nset key top right\nplot ",
+          f);
     for (size_t m = 0; m < METHOD_COUNT; m++)
         fprintf(f, "%s'chart.dat' index %zu u 1:2 w l lw %d lc %zu t '%s'",
                 m ? ", " : "", m, widths[m], m + 1, titles[m]);
-    fprintf(f, "\nunset logscale y\nset yrange [-0.02:0.5]\n"
+    fprintf(f,
+            "\nunset logscale y\nset yrange [-0.02:0.5]\n"
             "set title 'Test error (%d new points)'\nset ylabel 'error'\n"
-            "set key center right\nplot ", TEST);
+            "set key center right\nplot ",
+            TEST);
     for (size_t m = 0; m < METHOD_COUNT; m++)
         fprintf(f, "%s'chart.dat' index %zu u 1:3 w l lw %d lc %zu t '%s'",
                 m ? ", " : "", m, widths[m], m + 1, titles[m]);
@@ -332,9 +336,11 @@ static int draw(const struct ob_recipe_context *ctx,
             1.0 - P_POSITIVE);
     fputs("set yrange [0:1.05]\nset title 'Cosine of w with sign(X^T y) "
           "(solid), with w_{min norm} (dashed)'\nset ylabel 'cosine'\n"
-          "set key center right\nplot ", f);
+          "set key center right\nplot ",
+          f);
     for (size_t m = 0; m < METHOD_COUNT; m++)
-        fprintf(f, "%s'chart.dat' index %zu u 1:4 w l lw %d lc %zu t '%s', "
+        fprintf(f,
+                "%s'chart.dat' index %zu u 1:4 w l lw %d lc %zu t '%s', "
                 "'' index %zu u 1:5 w l lw %d dt 2 lc %zu notitle",
                 m ? ", " : "", m, widths[m], m + 1, titles[m], m, widths[m],
                 m + 1);
@@ -374,8 +380,7 @@ static int wilson_run(const struct ob_recipe_context *ctx,
         negatives /= TEST;
     }
     for (size_t m = 0; m < METHOD_COUNT && status == OB_OK; m++)
-        status = run_method(w, &methods[m], sign, min_norm, &outcomes[m],
-                            err);
+        status = run_method(w, &methods[m], sign, min_norm, &outcomes[m], err);
     if (status == OB_OK)
         status = write_results(ctx, outcomes, err);
     if (status == OB_OK)
@@ -395,14 +400,12 @@ static int wilson_run(const struct ob_recipe_context *ctx,
     ob_verdict_check(verdict,
                      "gd: distance to the minimum-norm solution, relative "
                      "(paper: GD converges to it)",
-                     outcomes[0].final_x_distance, 0.0, 1e-3,
-                     OB_CHECK_AT_MOST,
+                     outcomes[0].final_x_distance, 0.0, 1e-3, OB_CHECK_AT_MOST,
                      "gradient descent from 0 stays in the row space of X "
                      "and converges linearly; 1e-3 is loose for the budget "
                      "yet far below the adaptive methods' distance");
     ob_verdict_check(verdict, "gd: test error (paper: 0)",
-                     outcomes[0].error[ROWS - 1], 0.0, 0.0,
-                     OB_CHECK_ABSOLUTE,
+                     outcomes[0].error[ROWS - 1], 0.0, 0.0, OB_CHECK_ABSOLUTE,
                      "the paper shows the minimum-norm solution classifies "
                      "every new point correctly, so not one error is "
                      "allowed");
@@ -418,8 +421,10 @@ static int wilson_run(const struct ob_recipe_context *ctx,
                          "predicting +1 everywhere errs on the test "
                          "negatives, a binomial share of the test set: 3 "
                          "standard errors, sqrt(p (1 - p) / m)");
-        snprintf(text, sizeof text, "%s: cosine of w with sign(X^T y) "
-                 "(paper: 1)", methods[m].label);
+        snprintf(text, sizeof text,
+                 "%s: cosine of w with sign(X^T y) "
+                 "(paper: 1)",
+                 methods[m].label);
         ob_verdict_check(verdict, text, o->cos_sign[ROWS - 1], 1.0, 1e-6,
                          OB_CHECK_ABSOLUTE,
                          "from 0 every gradient is a multiple of X^T y, so "
@@ -427,10 +432,11 @@ static int wilson_run(const struct ob_recipe_context *ctx,
                          "to eps in the denominators (about 1e-8)");
     }
     for (size_t m = 0; m < METHOD_COUNT; m++)
-        ob_verdict_note(verdict, "%s: final training loss %.3g, test error "
+        ob_verdict_note(verdict,
+                        "%s: final training loss %.3g, test error "
                         "%.4g, cosine with sign(X^T y) %.6f, with the "
-                        "minimum-norm solution %.6f.", methods[m].label,
-                        outcomes[m].loss[ROWS - 1],
+                        "minimum-norm solution %.6f.",
+                        methods[m].label, outcomes[m].loss[ROWS - 1],
                         outcomes[m].error[ROWS - 1],
                         outcomes[m].cos_sign[ROWS - 1],
                         outcomes[m].cos_min[ROWS - 1]);

@@ -12,10 +12,10 @@
 #include <string.h>
 
 #define PUBLISHED_LINEAR 0.842
-#define PUBLISHED_MLP 0.871
-#define TOLERANCE 0.015
-#define SEED 20170828u
-#define MAX_EPOCHS 32
+#define PUBLISHED_MLP    0.871
+#define TOLERANCE        0.015
+#define SEED             20170828u
+#define MAX_EPOCHS       32
 
 enum { LINEAR, MLP, MODELS };
 
@@ -29,12 +29,19 @@ struct model {
 
 /* Minibatches of 128, L2 1e-4 on the weights (dense.h's (l2/2)|W|^2). */
 static const struct model models[MODELS] = {
-    {"logistic", "softmax-fashion-mnist",
-     {{"batch", "128"}, {"l2", "1e-4"}, {"train_rows", NULL}}, 3,
+    {"logistic",
+     "softmax-fashion-mnist",
+     {{"batch", "128"}, {"l2", "1e-4"}, {"train_rows", NULL}},
+     3,
      PUBLISHED_LINEAR},
-    {"mlp", "mlp-fashion-mnist",
-     {{"batch", "128"}, {"l2", "1e-4"}, {"width", "100"},
-      {"activation", "relu"}, {"train_rows", NULL}}, 5,
+    {"mlp",
+     "mlp-fashion-mnist",
+     {{"batch", "128"},
+      {"l2", "1e-4"},
+      {"width", "100"},
+      {"activation", "relu"},
+      {"train_rows", NULL}},
+     5,
      PUBLISHED_MLP},
 };
 
@@ -63,8 +70,8 @@ static int observe(void *context, size_t step, double loss, const double *x,
     return 0;
 }
 
-static int train(const struct model *m, const char *train_rows,
-                 size_t epochs, struct history *h, struct ob_error *err)
+static int train(const struct model *m, const char *train_rows, size_t epochs,
+                 struct history *h, struct ob_error *err)
 {
     struct ob_setting settings[5];
     struct ob_setting lr = {"lr", "1e-3"};
@@ -77,8 +84,8 @@ static int train(const struct model *m, const char *train_rows,
     memcpy(settings, m->settings, sizeof settings);
     settings[m->count - 1].value = train_rows;
     memset(h, 0, sizeof *h);
-    status = ob_problem_create(&problem, ob_problem_find(m->problem),
-                               settings, m->count, err);
+    status = ob_problem_create(&problem, ob_problem_find(m->problem), settings,
+                               m->count, err);
     if (status != OB_OK)
         return status;
     status = ob_optimizer_create(&opt, ob_optimizer_find("adam"), &lr, 1,
@@ -93,8 +100,7 @@ static int train(const struct model *m, const char *train_rows,
     config.steps = epochs * h->steps_per_epoch;
     config.eval_every = h->steps_per_epoch;
     config.stream_seed = ob_seed_derive(SEED, m->problem, "adam", 0);
-    status = ob_run_execute(&problem, &opt, &config, observe, h, &summary,
-                            err);
+    status = ob_run_execute(&problem, &opt, &config, observe, h, &summary, err);
     h->problem = NULL;
     ob_optimizer_destroy(&opt);
     ob_problem_destroy(&problem);
@@ -102,14 +108,14 @@ static int train(const struct model *m, const char *train_rows,
 }
 
 static int write_history(const struct ob_recipe_context *ctx,
-                         const struct history *histories,
-                         struct ob_error *err)
+                         const struct history *histories, struct ob_error *err)
 {
     struct ob_atomic_file file;
     char path[4096];
     int status = ob_recipe_csv_open(ctx, "epochs.csv",
                                     "model,epoch,train_loss,test_loss,"
-                                    "test_accuracy", &file, err);
+                                    "test_accuracy",
+                                    &file, err);
 
     if (status != OB_OK)
         return status;
@@ -135,8 +141,7 @@ static int write_history(const struct ob_recipe_context *ctx,
                 models[m].label);
         for (size_t e = 1; e < histories[m].rows; e++)
             fprintf(file.stream, "%zu %.9g %.9g\n", e,
-                    histories[m].test_accuracy[e],
-                    histories[m].train_loss[e]);
+                    histories[m].test_accuracy[e], histories[m].train_loss[e]);
         fputs("\n\n", file.stream);
     }
     return ob_atomic_commit(&file, err);
@@ -149,8 +154,7 @@ static int draw(const struct ob_recipe_context *ctx,
                 struct ob_recipe_verdict *verdict, struct ob_error *err)
 {
     struct ob_recipe_chart chart;
-    int status = ob_recipe_chart_begin(&chart, "fashion_mnist", 1200, 460,
-                                       err);
+    int status = ob_recipe_chart_begin(&chart, "fashion_mnist", 1200, 460, err);
     FILE *f;
 
     if (status != OB_OK)
@@ -158,31 +162,34 @@ static int draw(const struct ob_recipe_context *ctx,
     f = chart.body;
     fputs("set multiplot layout 1,2\nset grid ytics\n", f);
     fputs("$bars << EOD\n", f);
-    fprintf(f, "\"logistic regression\" %.6f %.6f\n\"MLP, 100 relu\" "
-            "%.6f %.6f\nEOD\n", PUBLISHED_LINEAR,
+    fprintf(f,
+            "\"logistic regression\" %.6f %.6f\n\"MLP, 100 relu\" "
+            "%.6f %.6f\nEOD\n",
+            PUBLISHED_LINEAR,
             histories[LINEAR].test_accuracy[histories[LINEAR].rows - 1],
             PUBLISHED_MLP,
             histories[MLP].test_accuracy[histories[MLP].rows - 1]);
     fprintf(f, "set title 'Test accuracy: paper (Table 3) and optbench'\n"
-            "set style data histograms\nset style histogram cluster gap 1\n"
-            "set style fill solid 0.8 border -1\nset boxwidth 0.9\n"
-            "set yrange [0.70:0.90]\nset ylabel 'test accuracy'\n"
-            "set key top left\n"
-            "plot $bars u 2:xtic(1) t 'paper' lc 8, '' u 3 t 'optbench' "
-            "lc 2, \\\n"
-            "  '' u ($0 - 0.22):2:(sprintf('%%.3f', $2)) w labels "
-            "offset 0,0.7 notitle, \\\n"
-            "  '' u ($0 + 0.22):3:(sprintf('%%.4f', $3)) w labels "
-            "offset 0,0.7 notitle\n");
-    fprintf(f, "unset style\nset style data lines\nset title 'Test "
+               "set style data histograms\nset style histogram cluster gap 1\n"
+               "set style fill solid 0.8 border -1\nset boxwidth 0.9\n"
+               "set yrange [0.70:0.90]\nset ylabel 'test accuracy'\n"
+               "set key top left\n"
+               "plot $bars u 2:xtic(1) t 'paper' lc 8, '' u 3 t 'optbench' "
+               "lc 2, \\\n"
+               "  '' u ($0 - 0.22):2:(sprintf('%%.3f', $2)) w labels "
+               "offset 0,0.7 notitle, \\\n"
+               "  '' u ($0 + 0.22):3:(sprintf('%%.4f', $3)) w labels "
+               "offset 0,0.7 notitle\n");
+    fprintf(f,
+            "unset style\nset style data lines\nset title 'Test "
             "accuracy per epoch (Adam, lr 1e-3, batch 128)'\n"
             "set xlabel 'epoch'\nset xtics 1\nset yrange [0.70:0.90]\n"
             "set key bottom right\n"
             "plot 'chart.dat' index 0 u 1:2 w lp pt 7 lc 1 t 'logistic', "
             "'' index 1 u 1:2 w lp pt 7 lc 2 t 'MLP', \\\n"
             "  %.3f w l dt 2 lc 1 t 'paper, logistic', %.3f w l dt 2 lc 2 "
-            "t 'paper, MLP'\nunset multiplot\n", PUBLISHED_LINEAR,
-            PUBLISHED_MLP);
+            "t 'paper, MLP'\nunset multiplot\n",
+            PUBLISHED_LINEAR, PUBLISHED_MLP);
     return ob_recipe_chart_finish(&chart, ctx, verdict, err);
 }
 
@@ -200,13 +207,13 @@ static int fashion_run(const struct ob_recipe_context *ctx,
 
     if (histories == NULL)
         return ob_errorf(err, OB_ENOMEM, "out of memory");
-    /* The two models train side by side, one thread each (OpenBLAS is
-     * pinned to one thread per call). */
+        /* The two models train side by side, one thread each (OpenBLAS is
+         * pinned to one thread per call). */
 #pragma omp parallel for schedule(static, 1)
     for (int m = 0; m < MODELS; m++) {
         ob_error_clear(&errors[m]);
-        statuses[m] = train(&models[m], train_rows, epochs, &histories[m],
-                            &errors[m]);
+        statuses[m] =
+            train(&models[m], train_rows, epochs, &histories[m], &errors[m]);
     }
     for (int m = 0; m < MODELS; m++)
         if (statuses[m] != OB_OK) {
@@ -214,7 +221,8 @@ static int fashion_run(const struct ob_recipe_context *ctx,
             if (statuses[m] == OB_EIO || statuses[m] == OB_EDATA) {
                 ob_verdict_skip(verdict, "test accuracy on Fashion-MNIST",
                                 errors[m].message);
-                ob_verdict_note(verdict, "Fashion-MNIST could not be read "
+                ob_verdict_note(verdict,
+                                "Fashion-MNIST could not be read "
                                 "(%s). Install the Debian package "
                                 "dataset-fashion-mnist, or point "
                                 "OPTBENCH_FASHION_MNIST_DIR at a folder "
@@ -261,17 +269,19 @@ static int fashion_run(const struct ob_recipe_context *ctx,
             low = fmin(low, h->test_accuracy[e]);
             high = fmax(high, h->test_accuracy[e]);
         }
-        ob_verdict_note(verdict, "%s: test accuracy over the last three "
+        ob_verdict_note(verdict,
+                        "%s: test accuracy over the last three "
                         "epochs between %.4f and %.4f; final training loss "
-                        "%.4f.", models[m].label, low, high,
-                        h->train_loss[h->rows - 1]);
+                        "%.4f.",
+                        models[m].label, low, high, h->train_loss[h->rows - 1]);
     }
     for (int m = 0; m < MODELS; m++) {
         const struct history *h = &histories[m];
 
-        snprintf(text, sizeof text, "%s: test accuracy after %zu epochs "
-                 "(paper: %.3f)", models[m].label, epochs,
-                 models[m].published);
+        snprintf(text, sizeof text,
+                 "%s: test accuracy after %zu epochs "
+                 "(paper: %.3f)",
+                 models[m].label, epochs, models[m].published);
         ob_verdict_check(verdict, text, h->test_accuracy[h->rows - 1],
                          models[m].published, tolerance, OB_CHECK_ABSOLUTE,
                          ctx->fast
@@ -285,16 +295,17 @@ static int fashion_run(const struct ob_recipe_context *ctx,
                                "fits and we do not, so a shortfall beyond "
                                "this is reported, not absorbed");
     }
-    snprintf(text, sizeof text, "mlp minus logistic test accuracy (paper: "
-             "%.3f)", PUBLISHED_MLP - PUBLISHED_LINEAR);
-    ob_verdict_check(verdict, text,
-                     histories[MLP].test_accuracy[histories[MLP].rows - 1] -
-                         histories[LINEAR]
-                             .test_accuracy[histories[LINEAR].rows - 1],
-                     PUBLISHED_MLP - PUBLISHED_LINEAR, tolerance,
-                     OB_CHECK_ABSOLUTE,
-                     "the same test set for both models, so the gap's noise "
-                     "is no larger than either accuracy's; same tolerance");
+    snprintf(text, sizeof text,
+             "mlp minus logistic test accuracy (paper: "
+             "%.3f)",
+             PUBLISHED_MLP - PUBLISHED_LINEAR);
+    ob_verdict_check(
+        verdict, text,
+        histories[MLP].test_accuracy[histories[MLP].rows - 1] -
+            histories[LINEAR].test_accuracy[histories[LINEAR].rows - 1],
+        PUBLISHED_MLP - PUBLISHED_LINEAR, tolerance, OB_CHECK_ABSOLUTE,
+        "the same test set for both models, so the gap's noise "
+        "is no larger than either accuracy's; same tolerance");
     free(histories);
     return OB_OK;
 }

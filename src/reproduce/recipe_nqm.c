@@ -22,22 +22,22 @@ static const double momenta[] = {0.0, 0.5, 0.8, 0.9, 0.95, 0.98, 0.99};
 #define POWER 0.5
 
 #define TARGET_FRACTION 0.01 /* target = 1% of the starting loss */
-#define MAX_STEPS (UINT64_C(1) << 24)
-#define OCTAVES 24
-#define PER_OCTAVE 4         /* lr grid 2^(1/4): doubling stays on it */
-#define MC_Z_LIMIT 5.0
-#define MC_SEED 20190000u
+#define MAX_STEPS       (UINT64_C(1) << 24)
+#define OCTAVES         24
+#define PER_OCTAVE      4 /* lr grid 2^(1/4): doubling stays on it */
+#define MC_Z_LIMIT      5.0
+#define MC_SEED         20190000u
 
 enum { SGD, HEAVY_BALL, PRECONDITIONED, METHODS };
 
-static const char *const method_names[METHODS] = {
-    "sgd", "heavy-ball", "preconditioned"};
+static const char *const method_names[METHODS] = {"sgd", "heavy-ball",
+                                                  "preconditioned"};
 
 struct setup {
     size_t dim;
-    int batches;          /* batch sizes 1, 2, 4, ..., 2^(batches - 1) */
-    size_t replicates;    /* Monte Carlo runs per (method, batch) */
-    int mc_batches[3];    /* log2 of the batch sizes simulated */
+    int batches;       /* batch sizes 1, 2, 4, ..., 2^(batches - 1) */
+    size_t replicates; /* Monte Carlo runs per (method, batch) */
+    int mc_batches[3]; /* log2 of the batch sizes simulated */
     size_t mc_count;
 };
 
@@ -80,12 +80,12 @@ static int tune_all(const struct setup *s, const double *h, double target,
         int m = job / s->batches, b = job % s->batches;
         struct ob_error local;
         const double zero = 0.0;
-        int st = ob_nqm_tune(
-            s->dim, h, 1.0, m == PRECONDITIONED ? POWER : 0.0,
-            m == HEAVY_BALL ? momenta : &zero,
-            m == HEAVY_BALL ? MOMENTUM_COUNT : 1, ldexp(1.0, b), target,
-            MAX_STEPS, OCTAVES, PER_OCTAVE, &table[job].method,
-            &table[job].steps, &local);
+        int st =
+            ob_nqm_tune(s->dim, h, 1.0, m == PRECONDITIONED ? POWER : 0.0,
+                        m == HEAVY_BALL ? momenta : &zero,
+                        m == HEAVY_BALL ? MOMENTUM_COUNT : 1, ldexp(1.0, b),
+                        target, MAX_STEPS, OCTAVES, PER_OCTAVE,
+                        &table[job].method, &table[job].steps, &local);
 
         if (st != OB_OK) {
 #pragma omp critical
@@ -140,12 +140,12 @@ static int simulate(const struct ob_problem *problem, const double *h,
 }
 
 struct mc_curve {
-    size_t steps;      /* simulated updates */
-    double *mean;      /* steps + 1 values */
-    double *se;        /* standard error of the mean */
-    double *theory;    /* closed form at the checkpoints, else NAN */
-    double max_z;      /* largest |mean - theory| / se at the checkpoints */
-    long crossing;     /* first step with mean <= target, or -1 */
+    size_t steps;   /* simulated updates */
+    double *mean;   /* steps + 1 values */
+    double *se;     /* standard error of the mean */
+    double *theory; /* closed form at the checkpoints, else NAN */
+    double max_z;   /* largest |mean - theory| / se at the checkpoints */
+    long crossing;  /* first step with mean <= target, or -1 */
 };
 
 static int monte_carlo(const struct setup *s, const double *h, double target,
@@ -161,8 +161,8 @@ static int monte_carlo(const struct setup *s, const double *h, double target,
 
     snprintf(n_text, sizeof n_text, "%zu", s->dim);
     snprintf(batch_text, sizeof batch_text, "%d", 1 << log2_batch);
-    status = ob_problem_create(&problem, ob_problem_find("nqm"), settings, 2,
-                               err);
+    status =
+        ob_problem_create(&problem, ob_problem_find("nqm"), settings, 2, err);
     if (status != OB_OK)
         return status;
     /* A little past the closed form's crossing, to see both sides. */
@@ -207,11 +207,11 @@ static int monte_carlo(const struct setup *s, const double *h, double target,
             sum += runs[r * width + t];
         mean = sum / (double)s->replicates;
         for (size_t r = 0; r < s->replicates; r++)
-            squares += (runs[r * width + t] - mean) *
-                       (runs[r * width + t] - mean);
+            squares +=
+                (runs[r * width + t] - mean) * (runs[r * width + t] - mean);
         curve->mean[t] = mean;
-        curve->se[t] = sqrt(squares / (double)(s->replicates - 1) /
-                            (double)s->replicates);
+        curve->se[t] =
+            sqrt(squares / (double)(s->replicates - 1) / (double)s->replicates);
         curve->theory[t] = NAN;
         if (curve->crossing < 0 && mean <= target)
             curve->crossing = (long)t;
@@ -241,9 +241,8 @@ static int write_steps(const struct ob_recipe_context *ctx,
                        struct ob_error *err)
 {
     struct ob_atomic_file file;
-    int status = ob_recipe_csv_open(ctx, "steps.csv",
-                                    "method,batch,steps,lr,momentum,power",
-                                    &file, err);
+    int status = ob_recipe_csv_open(
+        ctx, "steps.csv", "method,batch,steps,lr,momentum,power", &file, err);
 
     if (status != OB_OK)
         return status;
@@ -265,15 +264,13 @@ static int write_steps(const struct ob_recipe_context *ctx,
     return ob_atomic_commit(&file, err);
 }
 
-static int write_mc(const struct ob_recipe_context *ctx,
-                    const struct setup *s, const struct mc_curve *curves,
-                    struct ob_error *err)
+static int write_mc(const struct ob_recipe_context *ctx, const struct setup *s,
+                    const struct mc_curve *curves, struct ob_error *err)
 {
     struct ob_atomic_file file;
     int status = ob_recipe_csv_open(
         ctx, "monte_carlo.csv",
-        "method,batch,step,mc_mean,mc_standard_error,closed_form", &file,
-        err);
+        "method,batch,step,mc_mean,mc_standard_error,closed_form", &file, err);
 
     if (status != OB_OK)
         return status;
@@ -301,8 +298,7 @@ static int write_mc(const struct ob_recipe_context *ctx,
  * batch: step, MC mean, closed form at checkpoints) and crossings.dat. */
 static int write_chart_data(const struct ob_recipe_context *ctx,
                             const struct setup *s, const struct tuned *table,
-                            const struct mc_curve *curves,
-                            struct ob_error *err)
+                            const struct mc_curve *curves, struct ob_error *err)
 {
     struct ob_atomic_file file;
     char path[4096];
@@ -341,10 +337,10 @@ static int write_chart_data(const struct ob_recipe_context *ctx,
                 method_names[m], 1 << s->mc_batches[mid]);
         for (size_t t = 1; t <= curve->steps; t++) {
             /* About 60 points per decade keep the file small. */
-            int keep = isfinite(curve->theory[t]) || t < 60 ||
-                       (size_t)llround(pow(10.0, floor(log10((double)t) *
-                                                       60.0 + 0.5) / 60.0))
-                           == t;
+            int keep =
+                isfinite(curve->theory[t]) || t < 60 ||
+                (size_t)llround(pow(10.0, floor(log10((double)t) * 60.0 + 0.5) /
+                                              60.0)) == t;
 
             if (!keep)
                 continue;
@@ -364,17 +360,20 @@ static int draw(const struct ob_recipe_context *ctx, const struct setup *s,
                 struct ob_error *err)
 {
     struct ob_recipe_chart chart;
-    int status = ob_recipe_chart_begin(&chart, "steps_vs_batch", 1200, 520,
-                                       err);
+    int status =
+        ob_recipe_chart_begin(&chart, "steps_vs_batch", 1200, 520, err);
     FILE *f;
 
     if (status != OB_OK)
         return status;
     f = chart.body;
     fputs("set multiplot layout 1,2\n"
-          "set logscale xy\nset grid\nset key top right\n", f);
-    fprintf(f, "set title 'Steps to expected loss %.3g (best lr per batch)'\n"
-            "set xlabel 'batch size'\nset ylabel 'steps'\n", target);
+          "set logscale xy\nset grid\nset key top right\n",
+          f);
+    fprintf(f,
+            "set title 'Steps to expected loss %.3g (best lr per batch)'\n"
+            "set xlabel 'batch size'\nset ylabel 'steps'\n",
+            target);
     fputs("plot 'steps.dat' index 0 u 1:2 w lp lc 1 pt 7 ps 0.6 "
           "t 'SGD (closed form)', \\\n"
           "  '' index 1 u 1:2 w lp lc 2 pt 7 ps 0.6 "
@@ -386,19 +385,23 @@ static int draw(const struct ob_recipe_context *ctx, const struct setup *s,
           "  '' index 2 u 1:3 w l lc 3 dt 3 notitle, \\\n"
           "  '' index 3 u 1:2 w p lc 1 pt 6 ps 1.6 t 'Monte Carlo', \\\n"
           "  '' index 4 u 1:2 w p lc 2 pt 6 ps 1.6 notitle, \\\n"
-          "  '' index 5 u 1:2 w p lc 3 pt 6 ps 1.6 notitle\n", f);
-    fprintf(f, "set title 'Expected loss at batch %d: %zu runs vs closed "
+          "  '' index 5 u 1:2 w p lc 3 pt 6 ps 1.6 notitle\n",
+          f);
+    fprintf(f,
+            "set title 'Expected loss at batch %d: %zu runs vs closed "
             "form'\nset xlabel 'step'\nset ylabel 'loss'\n"
-            "set key top right\n", 1 << s->mc_batches[s->mc_count / 2],
-            s->replicates);
-    fprintf(f, "plot 'steps.dat' index 6 u 1:2 w l lc 1 t 'SGD, MC mean', "
+            "set key top right\n",
+            1 << s->mc_batches[s->mc_count / 2], s->replicates);
+    fprintf(f,
+            "plot 'steps.dat' index 6 u 1:2 w l lc 1 t 'SGD, MC mean', "
             "\\\n  '' index 7 u 1:2 w l lc 2 t 'heavy ball, MC mean', \\\n"
             "  '' index 8 u 1:2 w l lc 3 t 'preconditioned, MC mean', \\\n"
             "  '' index 6 u 1:3 w p lc 1 pt 2 ps 1.4 t 'closed form', \\\n"
             "  '' index 7 u 1:3 w p lc 2 pt 2 ps 1.4 notitle, \\\n"
             "  '' index 8 u 1:3 w p lc 3 pt 2 ps 1.4 notitle, \\\n"
             "  %.17g w l lc 0 dt 2 t 'target'\n"
-            "unset multiplot\n", target);
+            "unset multiplot\n",
+            target);
     return ob_recipe_chart_finish(&chart, ctx, verdict, err);
 }
 
@@ -412,11 +415,13 @@ static void check_shape(const struct setup *s, const struct tuned *table,
     for (int m = 0; m < METHODS; m++) {
         const struct tuned *row = &table[m * s->batches];
 
-        snprintf(text, sizeof text, "%s: steps at batch 1 / steps at batch "
-                 "4 (perfect scaling: 4)", method_names[m]);
+        snprintf(text, sizeof text,
+                 "%s: steps at batch 1 / steps at batch "
+                 "4 (perfect scaling: 4)",
+                 method_names[m]);
         ob_verdict_check(verdict, text,
-                         (double)row[0].steps / (double)row[2].steps, 4.0,
-                         0.05, OB_CHECK_RELATIVE,
+                         (double)row[0].steps / (double)row[2].steps, 4.0, 0.05,
+                         OB_CHECK_RELATIVE,
                          "at small batches the noise sets the best lr, and "
                          "the expected loss depends on lr t and lr/B alone "
                          "as lr -> 0, so 4x the batch takes exactly 1/4 of "
@@ -434,7 +439,8 @@ static void check_shape(const struct setup *s, const struct tuned *table,
     for (int m = 0; m < METHODS; m++) {
         const struct tuned *row = &table[m * s->batches];
 
-        snprintf(text, sizeof text, "%s: steps at batch %d / steps at batch "
+        snprintf(text, sizeof text,
+                 "%s: steps at batch %d / steps at batch "
                  "%d (diminishing returns: near 1, perfect scaling 2)",
                  method_names[m], 1 << (last - 1), 1 << last);
         ob_verdict_check(verdict, text,
@@ -446,14 +452,17 @@ static void check_shape(const struct setup *s, const struct tuned *table,
                          "shows, against the halving of perfect scaling");
         crit[m] = critical_batch(row, s->batches);
     }
-    ob_verdict_note(verdict, "Critical batch sizes (where a method needs "
+    ob_verdict_note(verdict,
+                    "Critical batch sizes (where a method needs "
                     "twice the steps that perfect scaling from batch 1 "
                     "predicts, log-interpolated): SGD %.4g, heavy ball "
-                    "%.4g, preconditioned %.4g.", crit[SGD], crit[HEAVY_BALL],
-                    crit[PRECONDITIONED]);
+                    "%.4g, preconditioned %.4g.",
+                    crit[SGD], crit[HEAVY_BALL], crit[PRECONDITIONED]);
     for (int m = HEAVY_BALL; m < METHODS; m++) {
-        snprintf(text, sizeof text, "critical batch size of %s / that of SGD "
-                 "(extended: at least 2)", method_names[m]);
+        snprintf(text, sizeof text,
+                 "critical batch size of %s / that of SGD "
+                 "(extended: at least 2)",
+                 method_names[m]);
         ob_verdict_check(verdict, text, crit[m] / crit[SGD], 2.0, 0.0,
                          OB_CHECK_AT_LEAST,
                          "one doubling of the batch grid: the smallest "
@@ -466,8 +475,11 @@ static int nqm_run(const struct ob_recipe_context *ctx,
                    struct ob_recipe_verdict *verdict, struct ob_error *err)
 {
     struct setup s = {
-        .dim = 1000, .batches = 17, .replicates = 32,
-        .mc_batches = {5, 7, 9}, .mc_count = 3,
+        .dim = 1000,
+        .batches = 17,
+        .replicates = 32,
+        .mc_batches = {5, 7, 9},
+        .mc_count = 3,
     };
     struct tuned *table;
     struct mc_curve curves[METHODS * 3];
@@ -534,14 +546,16 @@ static int nqm_run(const struct ob_recipe_context *ctx,
                         "gradient by H^-%.1g before torch's SGD step; the "
                         "paper varies the power, and 0.5 is what Adam's "
                         "second-moment estimate gives when the gradient "
-                        "covariance is H.", POWER);
+                        "covariance is H.",
+                        POWER);
         check_shape(&s, table, verdict);
         for (int m = 0; m < METHODS; m++)
             for (size_t c = 0; c < s.mc_count; c++) {
-                snprintf(text, sizeof text, "%s at batch %d: largest "
+                snprintf(text, sizeof text,
+                         "%s at batch %d: largest "
                          "abs(MC mean - closed form) / standard error over 10 "
-                         "log-spaced steps (%zu runs)", method_names[m],
-                         1 << s.mc_batches[c], s.replicates);
+                         "log-spaced steps (%zu runs)",
+                         method_names[m], 1 << s.mc_batches[c], s.replicates);
                 ob_verdict_check(verdict, text,
                                  curves[m * s.mc_count + c].max_z, 0.0,
                                  MC_Z_LIMIT, OB_CHECK_AT_MOST,
