@@ -11,7 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ALPHA         0.5     /* lr at step t: ALPHA / sqrt(t) */
+#define ALPHA         0.5 /* lr at step t: ALPHA / sqrt(t) */
+#define ALPHA_TEXT    "0.5"
 #define BIG           1010.0  /* the rare gradient */
 #define SMALL         (-10.0) /* the common gradient */
 #define PERIOD        101     /* online: the big gradient at t = 1, 102, ... */
@@ -76,6 +77,11 @@ static int run_method(const struct method *m, enum setting setting,
                       unsigned long steps, uint64_t seed, struct trace *out,
                       struct ob_error *err)
 {
+    /* The paper's alpha_t = alpha / sqrt(t): the inverse-sqrt schedule
+     * with step_size 1 gives lr / sqrt(1 + k) before the (k + 1)-th
+     * update. */
+    struct ob_setting settings[6] = {
+        {"lr", ALPHA_TEXT}, {"schedule", "inverse-sqrt"}, {"step_size", "1"}};
     struct ob_optimizer opt;
     struct ob_rng rng;
     double x = 0.0, regret = 0.0, tail = 0.0;
@@ -83,8 +89,9 @@ static int run_method(const struct method *m, enum setting setting,
     double next_mark = 1.0;
     int status;
 
-    status = ob_optimizer_create(&opt, ob_optimizer_find(m->type), m->settings,
-                                 m->count, 1, err);
+    memcpy(settings + 3, m->settings, sizeof(struct ob_setting) * m->count);
+    status = ob_optimizer_create(&opt, ob_optimizer_find(m->type), settings,
+                                 3 + m->count, 1, err);
     if (status != OB_OK)
         return status;
     ob_rng_seed(&rng, seed);
@@ -94,9 +101,6 @@ static int run_method(const struct method *m, enum setting setting,
 
         /* Loss f_t(x_t) = g x_t; the best fixed point -1 scores -g. */
         regret += g * x + g;
-        /* The paper's alpha_t = alpha / sqrt(t) as the step's base lr
-         * (the handle's constant schedule passes hp[0] through). */
-        opt.hp[0] = ALPHA / sqrt((double)t);
         ob_optimizer_step(&opt, &x, &g);
         if (x > 1.0)
             x = 1.0;
@@ -260,7 +264,8 @@ static int reddi_run(const struct ob_recipe_context *ctx,
                     "Setup: x starts at 0, the centre of [-1, 1], and is "
                     "clamped to the box after every step (in one dimension "
                     "that is the paper's projection). Learning rate "
-                    "alpha_t = %g / sqrt(t), set as each step's base lr. "
+                    "alpha_t = %g / sqrt(t) (schedule inverse-sqrt, "
+                    "step_size 1). "
                     "beta1 = 0.9 and beta2 = 0.99 as in the paper "
                     "(RMSProp: alpha = 0.99, no momentum); eps = 1e-8, "
                     "torch's default, where the paper has none. Online: "
