@@ -234,3 +234,33 @@ Test(reproduce_fast, decoupled_decay_propositions_hold)
 {
     check_fast_recipe("decoupled-decay", 4);
 }
+
+Test(reproduce_fast, adam_claims_hold)
+{
+    check_fast_recipe("adam-claims", 6);
+}
+
+/* Without Fashion-MNIST the figure cannot be checked: the verdict says
+ * why, and the command fails with exit code 1, not a crash. */
+Test(reproduce_cli, fails_a_recipe_whose_data_is_missing)
+{
+    char dir[64], path[256], *md;
+    const char *args[] = {"reproduce", "adam-claims", "--fast", "--out", dir,
+                          NULL};
+    const char *env[] = {"OPTBENCH_FASHION_MNIST_DIR=/nonexistent", NULL};
+    struct cli_result r;
+
+    make_temp_dir(dir, sizeof dir);
+    r = run_cli(args, env);
+    cr_assert_eq(r.exit_code, 1, "%s", r.err);
+    cr_assert_not_null(strstr(r.err, "adam-claims"), "%s", r.err);
+    snprintf(path, sizeof path, "%s/results/reproduce/adam-claims/verdict.md",
+             dir);
+    md = read_whole_file(path);
+    cr_assert_not_null(md);
+    cr_assert_not_null(strstr(md, "the claim did not hold here"));
+    cr_assert_not_null(strstr(md, "| not run |"));
+    cr_assert_not_null(strstr(md, "Fashion-MNIST not found in /nonexistent"));
+    free(md);
+    free_result(&r);
+}

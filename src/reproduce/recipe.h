@@ -16,8 +16,9 @@ struct ob_recipe_context {
     const char *dir;   /* OUT/results/reproduce/NAME, already created: the
                         * recipe writes every file here */
     int fast;          /* short version for the tests: seconds, not
-                        * minutes; same checks, looser budgets allowed
-                        * when the verdict says so */
+                        * minutes. Smaller budgets; a check that only the
+                        * full experiment can settle may be left out, and
+                        * the notes then say so */
     int threads;       /* OpenMP threads; 0 = OpenMP's default */
 };
 

@@ -13,6 +13,7 @@ extern const struct ob_recipe ob_recipe_nqm;
 extern const struct ob_recipe ob_recipe_adam_convergence;
 extern const struct ob_recipe ob_recipe_adaptive_generalization;
 extern const struct ob_recipe ob_recipe_fashion_mnist;
+extern const struct ob_recipe ob_recipe_adam_claims;
 extern const struct ob_recipe ob_recipe_decoupled_decay;
 
 /* Ends with NULL so the list stays valid while it is being filled. */
@@ -21,6 +22,7 @@ const struct ob_recipe *const ob_recipes[] = {
     &ob_recipe_limit_cycle,
     &ob_recipe_nqm,
     &ob_recipe_adam_convergence,
+    &ob_recipe_adam_claims,
     &ob_recipe_fashion_mnist,
     &ob_recipe_adaptive_generalization,
     &ob_recipe_decoupled_decay,
