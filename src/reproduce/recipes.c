@@ -15,6 +15,7 @@ extern const struct ob_recipe ob_recipe_adaptive_generalization;
 extern const struct ob_recipe ob_recipe_fashion_mnist;
 extern const struct ob_recipe ob_recipe_adam_claims;
 extern const struct ob_recipe ob_recipe_decoupled_decay;
+extern const struct ob_recipe ob_recipe_cliff;
 
 /* Ends with NULL so the list stays valid while it is being filled. */
 const struct ob_recipe *const ob_recipes[] = {
@@ -26,6 +27,7 @@ const struct ob_recipe *const ob_recipes[] = {
     &ob_recipe_fashion_mnist,
     &ob_recipe_adaptive_generalization,
     &ob_recipe_decoupled_decay,
+    &ob_recipe_cliff,
     NULL,
 };
 
