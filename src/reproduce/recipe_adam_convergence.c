@@ -8,6 +8,7 @@
 #include "recipe.h"
 
 #include <math.h>
+#include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -227,13 +228,14 @@ static int reddi_run(const struct ob_recipe_context *ctx,
     /* Seconds in all, so the fast version is the full one. */
     size_t seeds = 4;
     size_t jobs = SETTINGS * METHOD_COUNT * seeds;
+    int threads = ctx->threads > 0 ? ctx->threads : omp_get_max_threads();
     struct trace *traces = malloc(sizeof *traces * jobs);
     char text[OB_CHECK_TEXT];
     int status = OB_OK;
 
     if (traces == NULL)
         return ob_errorf(err, OB_ENOMEM, "out of memory");
-#pragma omp parallel for schedule(dynamic)
+#pragma omp parallel for schedule(dynamic) num_threads(threads)
     for (size_t job = 0; job < jobs; job++) {
         size_t s = job / (METHOD_COUNT * seeds);
         size_t m = job / seeds % METHOD_COUNT;

@@ -8,6 +8,7 @@
 #include "recipe.h"
 
 #include <math.h>
+#include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -222,6 +223,7 @@ static int fashion_run(const struct ob_recipe_context *ctx,
     int statuses[MODELS * SEEDS];
     double final_sd[MODELS];
     size_t epochs = ctx->fast ? 4 : 10;
+    int threads = ctx->threads > 0 ? ctx->threads : omp_get_max_threads();
     const char *train_rows = ctx->fast ? "10000" : "0";
     double tolerance = ctx->fast ? 0.06 : TOLERANCE;
     char text[OB_CHECK_TEXT];
@@ -231,7 +233,7 @@ static int fashion_run(const struct ob_recipe_context *ctx,
         return ob_errorf(err, OB_ENOMEM, "out of memory");
         /* Runs train side by side, one per thread (OpenBLAS is pinned to one
          * thread per call), the slower MLP runs first. */
-#pragma omp parallel for schedule(dynamic, 1)
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
     for (size_t k = 0; k < MODELS * seeds; k++) {
         size_t j = MODELS * seeds - 1 - k;
 
