@@ -277,10 +277,12 @@ static int reddi_run(const struct ob_recipe_context *ctx,
                     ALPHA, steps[ONLINE], steps[STOCHASTIC], seeds);
     ob_verdict_note(verdict,
                     "Conventions: Adam and AMSGrad use torch's bias "
-                    "correction, which the paper's analysis leaves out "
-                    "(their theorem sets beta1 = 0 or lets it vary); with "
-                    "alpha / sqrt(t) the correction fades within a few "
-                    "hundred steps. Nadam is torch's (Dozat's momentum "
+                    "correction, which the paper's generic algorithm "
+                    "leaves out, and torch's AMSGrad takes the maximum of "
+                    "the uncorrected second moments before correcting; "
+                    "both corrections tend to 1 within a few hundred "
+                    "steps at beta2 = 0.99. Nadam is torch's (Dozat's "
+                    "momentum "
                     "schedule with momentum_decay 0.004), Adamax torch's "
                     "infinity-norm Adam.");
     ob_verdict_note(verdict,

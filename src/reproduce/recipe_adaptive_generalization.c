@@ -185,6 +185,27 @@ static int minimum_norm(const struct wilson *w, double *x, struct ob_error *err)
     return OB_OK;
 }
 
+/* 2 / lambda_max(X X^T). X X^T = diag(1 or 5) + y y^T + 2 1 1^T; its
+ * top eigenvector lies in the span of the indicators of the positive and
+ * negative examples, on which it acts as [[1 + 3 n+, n-], [n+, 5 + 3 n-]]
+ * (n+ and n- the counts). */
+static double stability_limit(const struct wilson *w)
+{
+    double np = 0.0, nm = 0.0, a, d, b, c, mean, root;
+
+    for (size_t i = 0; i < TRAIN; i++) {
+        np += w->y[i] > 0.0;
+        nm += w->y[i] < 0.0;
+    }
+    a = 1.0 + 3.0 * np;
+    b = nm;
+    c = np;
+    d = 5.0 + 3.0 * nm;
+    mean = 0.5 * (a + d);
+    root = sqrt(0.25 * (a - d) * (a - d) + b * c);
+    return 2.0 / (mean + root);
+}
+
 struct method {
     const char *label;
     const char *type;
@@ -192,8 +213,8 @@ struct method {
     int adaptive;
 };
 
-/* Learning rates: GD just below 2 / lambda_max(X^T X) (about 3n + 5 here);
- * the adaptive ones at values where they settle within the budget. */
+/* Learning rates: GD below 2 / lambda_max(X X^T) (stability_limit); the
+ * adaptive ones at values where they settle within the budget. */
 static const struct method methods[] = {
     {"gd", "sgd", "0.006", 0},
     {"adagrad", "adagrad", "0.1", 1},
@@ -394,9 +415,13 @@ static int wilson_run(const struct ob_recipe_context *ctx,
                     "%d full-batch steps from w = 0 of torch's SGD "
                     "(gradient descent, lr %s), Adagrad (lr %s), RMSProp "
                     "(lr %s, alpha 0.99) and Adam (lr %s, betas 0.9, "
-                    "0.999). The test set has %.4g negatives.",
+                    "0.999). Negatives make up %.4g of the test set.",
                     TRAIN, DIM, P_POSITIVE, TEST, STEPS, methods[0].lr,
                     methods[1].lr, methods[2].lr, methods[3].lr, negatives);
+    ob_verdict_note(verdict,
+                    "Gradient descent's lr %s is below 2 / lambda_max(X "
+                    "X^T) = %.4g, the largest stable step.",
+                    methods[0].lr, stability_limit(w));
     ob_verdict_check(verdict,
                      "gd: distance to the minimum-norm solution, relative "
                      "(paper: GD converges to it)",
