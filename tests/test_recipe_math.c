@@ -164,6 +164,24 @@ Test(nqm_theory, tuned_learning_rate_beats_its_grid_neighbours)
     }
 }
 
+Test(nqm_theory, tuning_reports_an_unreachable_target)
+{
+    const double h = 1.0, momenta[2] = {0.0, 0.5};
+    struct ob_nqm_method best;
+    struct ob_error err;
+    uint64_t steps = 0;
+
+    /* SGD's floor 0.5 lr / (2 - lr) at h = 1, batch 1 is above 1e-6 even
+     * at the grid's smallest lr, edge 2^-10 (about 5e-4), and heavy ball
+     * is no better. */
+    cr_assert_eq(ob_nqm_tune(1, &h, 1.0, 0.0, momenta, 2, 1.0, 1e-6, 1000, 10,
+                             2, &best, &steps, &err),
+                 OB_OK);
+    cr_assert_eq(steps, UINT64_MAX);
+    cr_assert(best.momentum == 0.5);
+    assert_close(best.lr, ob_nqm_lr_edge(1, &h, 0.5, 0.0) / 2.0, 1e-15);
+}
+
 /* ---- The recipes, fast versions, through the binary ---- */
 
 static void assert_recipe_holds(const char *name)

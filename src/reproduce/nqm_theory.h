@@ -55,7 +55,8 @@ double ob_nqm_lr_edge(size_t dim, const double *h, double momentum,
  * octave is refined at every grid value within an octave of its best;
  * ties keep the larger learning rate and the earlier momentum. *best
  * receives the winner and *steps its count (UINT64_MAX when no setting
- * reaches the target; *best is then the last setting tried). Errors as
+ * reaches the target; *best then holds the last momentum with the
+ * largest learning rate of the coarse pass, edge / 2). Errors as
  * ob_nqm_steps_to_target. */
 int ob_nqm_tune(size_t dim, const double *h, double start, double power,
                 const double *momenta, size_t count, double batch,
