@@ -224,9 +224,11 @@ static int draw(const struct ob_recipe_context *ctx, const struct trace *traces,
 static int reddi_run(const struct ob_recipe_context *ctx,
                      struct ob_recipe_verdict *verdict, struct ob_error *err)
 {
-    unsigned long steps[SETTINGS] = {1000000ul, 4000000ul};
-    /* Seconds in all, so the fast version is the full one. */
-    size_t seeds = 4;
+    /* The fast version shortens the stochastic runs only; AMSGrad has then
+     * not settled, so its stochastic check is left out. */
+    unsigned long steps[SETTINGS] = {1000000ul,
+                                     ctx->fast ? 1000000ul : 16000000ul};
+    size_t seeds = ctx->fast ? 1 : 4;
     size_t jobs = SETTINGS * METHOD_COUNT * seeds;
     int threads = ctx->threads > 0 ? ctx->threads : omp_get_max_threads();
     struct trace *traces = malloc(sizeof *traces * jobs);
@@ -292,14 +294,25 @@ static int reddi_run(const struct ob_recipe_context *ctx,
                     "while each rare gradient kicks it up by about alpha_t "
                     "1010 / 101; a walk reflected at -1 with these moments "
                     "sits on average 250 alpha / sqrt(t) above it, %.3g at "
-                    "the last step. Hence alpha = %g: with alpha = 1 the "
-                    "walk would still sit about 0.12 above -1 after 4 "
-                    "million steps.",
-                    250.0 * ALPHA / sqrt((double)steps[STOCHASTIC]), ALPHA);
+                    "the last step. Hence alpha = %g and %lu steps: with "
+                    "alpha = 1, or a quarter of the steps, AMSGrad would "
+                    "still sit about 0.06 to 0.12 above -1. A smaller "
+                    "alpha (0.25) does not help: the drift then has not "
+                    "carried AMSGrad to -1 by the end.",
+                    250.0 * ALPHA / sqrt((double)steps[STOCHASTIC]), ALPHA,
+                    steps[STOCHASTIC]);
     for (int s = 0; s < SETTINGS; s++)
         for (size_t m = 0; m < METHOD_COUNT; m++) {
             double sum = 0.0;
 
+            if (ctx->fast && s == STOCHASTIC && methods[m].expected < 0.0) {
+                ob_verdict_note(verdict,
+                                "Fast version: %lu stochastic steps, too "
+                                "few for AMSGrad to settle at -1, so that "
+                                "check is left out.",
+                                steps[STOCHASTIC]);
+                continue;
+            }
             for (size_t r = 0; r < seeds; r++)
                 sum += traces[((size_t)s * METHOD_COUNT + m) * seeds + r]
                            .tail_mean;
