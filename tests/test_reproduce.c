@@ -16,22 +16,30 @@ static struct ob_recipe_verdict verdict;
 Test(verdict, decides_each_kind_of_check)
 {
     ob_verdict_clear(&verdict);
-    cr_assert_eq(ob_verdict_check(&verdict, "a", 1.05, 1.0, 0.1,
-                                  OB_CHECK_ABSOLUTE, "w"), OB_CHECK_PASSED);
-    cr_assert_eq(ob_verdict_check(&verdict, "b", 1.2, 1.0, 0.1,
-                                  OB_CHECK_ABSOLUTE, "w"), OB_CHECK_FAILED);
+    cr_assert_eq(
+        ob_verdict_check(&verdict, "a", 1.05, 1.0, 0.1, OB_CHECK_ABSOLUTE, "w"),
+        OB_CHECK_PASSED);
+    cr_assert_eq(
+        ob_verdict_check(&verdict, "b", 1.2, 1.0, 0.1, OB_CHECK_ABSOLUTE, "w"),
+        OB_CHECK_FAILED);
     cr_assert_eq(ob_verdict_check(&verdict, "c", 105.0, 100.0, 0.06,
-                                  OB_CHECK_RELATIVE, "w"), OB_CHECK_PASSED);
+                                  OB_CHECK_RELATIVE, "w"),
+                 OB_CHECK_PASSED);
     cr_assert_eq(ob_verdict_check(&verdict, "d", 107.0, 100.0, 0.06,
-                                  OB_CHECK_RELATIVE, "w"), OB_CHECK_FAILED);
-    cr_assert_eq(ob_verdict_check(&verdict, "e", 2.0, 1.0, 0.0,
-                                  OB_CHECK_AT_MOST, "w"), OB_CHECK_FAILED);
-    cr_assert_eq(ob_verdict_check(&verdict, "f", 0.5, 1.0, 0.0,
-                                  OB_CHECK_AT_MOST, "w"), OB_CHECK_PASSED);
-    cr_assert_eq(ob_verdict_check(&verdict, "g", 0.95, 1.0, 0.1,
-                                  OB_CHECK_AT_LEAST, "w"), OB_CHECK_PASSED);
-    cr_assert_eq(ob_verdict_check(&verdict, "h", 0.85, 1.0, 0.1,
-                                  OB_CHECK_AT_LEAST, "w"), OB_CHECK_FAILED);
+                                  OB_CHECK_RELATIVE, "w"),
+                 OB_CHECK_FAILED);
+    cr_assert_eq(
+        ob_verdict_check(&verdict, "e", 2.0, 1.0, 0.0, OB_CHECK_AT_MOST, "w"),
+        OB_CHECK_FAILED);
+    cr_assert_eq(
+        ob_verdict_check(&verdict, "f", 0.5, 1.0, 0.0, OB_CHECK_AT_MOST, "w"),
+        OB_CHECK_PASSED);
+    cr_assert_eq(
+        ob_verdict_check(&verdict, "g", 0.95, 1.0, 0.1, OB_CHECK_AT_LEAST, "w"),
+        OB_CHECK_PASSED);
+    cr_assert_eq(
+        ob_verdict_check(&verdict, "h", 0.85, 1.0, 0.1, OB_CHECK_AT_LEAST, "w"),
+        OB_CHECK_FAILED);
     cr_assert_eq(verdict.check_count, 8);
     cr_assert_eq(ob_verdict_failures(&verdict), 4);
 }
@@ -58,8 +66,7 @@ Test(verdict, keeps_a_failure_when_checks_overflow)
 {
     ob_verdict_clear(&verdict);
     for (int i = 0; i < OB_VERDICT_MAX_CHECKS + 3; i++)
-        ob_verdict_check(&verdict, "ok", 1.0, 1.0, 0.0, OB_CHECK_ABSOLUTE,
-                         "w");
+        ob_verdict_check(&verdict, "ok", 1.0, 1.0, 0.0, OB_CHECK_ABSOLUTE, "w");
     cr_assert_eq(verdict.check_count, OB_VERDICT_MAX_CHECKS);
     cr_assert_eq(ob_verdict_failures(&verdict), 1);
 }
@@ -77,10 +84,8 @@ static int toy_run(const struct ob_recipe_context *ctx,
 {
     (void)ctx;
     (void)err;
-    ob_verdict_check(v, "holds", 2.0, 2.0, 0.1, OB_CHECK_ABSOLUTE,
-                     "because");
-    ob_verdict_check(v, "breaks", 3.0, 2.0, 0.1, OB_CHECK_ABSOLUTE,
-                     "because");
+    ob_verdict_check(v, "holds", 2.0, 2.0, 0.1, OB_CHECK_ABSOLUTE, "because");
+    ob_verdict_check(v, "breaks", 3.0, 2.0, 0.1, OB_CHECK_ABSOLUTE, "because");
     ob_verdict_note(v, "the paper says 2; we measured 3");
     return OB_OK;
 }
@@ -102,8 +107,8 @@ Test(verdict, writes_markdown_and_json_with_every_check)
     json_object *root;
 
     make_temp_dir(dir, sizeof dir);
-    cr_assert_eq(ob_recipe_execute(&toy, dir, 1, 1, &verdict, &seconds,
-                                   &err), OB_OK);
+    cr_assert_eq(ob_recipe_execute(&toy, dir, 1, 1, &verdict, &seconds, &err),
+                 OB_OK);
     cr_assert_eq(ob_verdict_failures(&verdict), 1);
     snprintf(path, sizeof path, "%s/toy/verdict.md", dir);
     md = read_whole_file(path);
@@ -119,11 +124,10 @@ Test(verdict, writes_markdown_and_json_with_every_check)
     snprintf(path, sizeof path, "%s/toy/verdict.json", dir);
     root = json_object_from_file(path);
     cr_assert_not_null(root);
-    cr_assert_eq(json_object_get_int(json_object_object_get(root,
-                                                            "failures")), 1);
-    cr_assert_eq(json_object_array_length(json_object_object_get(root,
-                                                                 "checks")),
-                 2);
+    cr_assert_eq(json_object_get_int(json_object_object_get(root, "failures")),
+                 1);
+    cr_assert_eq(
+        json_object_array_length(json_object_object_get(root, "checks")), 2);
     json_object_put(root);
 }
 
@@ -144,8 +148,7 @@ Test(verdict, notes_how_to_get_charts_without_gnuplot)
     cr_assert_eq(ob_recipe_chart_begin(&chart, "c", 400, 300, &err), OB_OK);
     fputs("plot x\n", chart.body);
     setenv("PATH", "/nonexistent", 1);
-    cr_assert_eq(ob_recipe_chart_finish(&chart, &ctx, &verdict, &err),
-                 OB_OK);
+    cr_assert_eq(ob_recipe_chart_finish(&chart, &ctx, &verdict, &err), OB_OK);
     setenv("PATH", saved, 1);
     cr_assert_eq(verdict.chart_drawn, 0);
     cr_assert_str_eq(verdict.chart, "c");
@@ -201,12 +204,11 @@ static void check_fast_recipe(const char *name, size_t min_checks)
         json_object *c = json_object_array_get_idx(checks, i);
         json_object *measured = json_object_object_get(c, "measured");
 
-        cr_assert_str_eq(json_object_get_string(json_object_object_get(
-                             c, "result")), "pass", "%s: %s", name,
-                         json_object_get_string(json_object_object_get(
-                             c, "description")));
-        cr_assert_not_null(measured, "%s: a check without a measurement",
-                           name);
+        cr_assert_str_eq(
+            json_object_get_string(json_object_object_get(c, "result")), "pass",
+            "%s: %s", name,
+            json_object_get_string(json_object_object_get(c, "description")));
+        cr_assert_not_null(measured, "%s: a check without a measurement", name);
         cr_assert(isfinite(json_object_get_double(measured)));
     }
     json_object_put(root);
@@ -245,8 +247,8 @@ Test(reproduce_fast, adam_claims_hold)
 Test(reproduce_cli, fails_a_recipe_whose_data_is_missing)
 {
     char dir[64], path[256], *md;
-    const char *args[] = {"reproduce", "adam-claims", "--fast", "--out", dir,
-                          NULL};
+    const char *args[] = {"reproduce", "adam-claims", "--fast",
+                          "--out",     dir,           NULL};
     const char *env[] = {"OPTBENCH_FASHION_MNIST_DIR=/nonexistent", NULL};
     struct cli_result r;
 

@@ -13,13 +13,13 @@
 
 /* What a recipe is given. */
 struct ob_recipe_context {
-    const char *dir;   /* OUT/results/reproduce/NAME, already created: the
-                        * recipe writes every file here */
-    int fast;          /* short version for the tests: seconds, not
-                        * minutes. Smaller budgets; a check that only the
-                        * full experiment can settle may be left out, and
-                        * the notes then say so */
-    int threads;       /* OpenMP threads; 0 = OpenMP's default */
+    const char *dir; /* OUT/results/reproduce/NAME, already created: the
+                      * recipe writes every file here */
+    int fast;        /* short version for the tests: seconds, not
+                      * minutes. Smaller budgets; a check that only the
+                      * full experiment can settle may be left out, and
+                      * the notes then say so */
+    int threads;     /* OpenMP threads; 0 = OpenMP's default */
 };
 
 /* How a check compares measured m with expected e within tolerance t. */
@@ -42,15 +42,15 @@ enum ob_check_result {
 struct ob_recipe_check {
     char description[OB_CHECK_TEXT]; /* what is compared, with units */
     double measured;
-    double expected;                 /* the published value or bound */
+    double expected; /* the published value or bound */
     double tolerance;
     enum ob_check_kind kind;
-    char why[OB_CHECK_TEXT];         /* why this tolerance */
+    char why[OB_CHECK_TEXT]; /* why this tolerance */
     enum ob_check_result result;
 };
 
 #define OB_VERDICT_MAX_CHECKS 48
-#define OB_VERDICT_NOTES 8192
+#define OB_VERDICT_NOTES      8192
 
 /* The checks and notes one recipe collected, and its chart. Zero it (or
  * use ob_verdict_clear) before a run; it holds no heap memory. */
@@ -59,9 +59,9 @@ struct ob_recipe_verdict {
     size_t check_count;
     char notes[OB_VERDICT_NOTES]; /* paragraphs separated by blank lines */
     size_t notes_length;
-    char chart[64];        /* chart stem ("basin": basin.png, .svg, .gp);
-                            * "" when the recipe drew none */
-    int chart_drawn;       /* gnuplot made the PNG and SVG */
+    char chart[64];  /* chart stem ("basin": basin.png, .svg, .gp);
+                      * "" when the recipe drew none */
+    int chart_drawn; /* gnuplot made the PNG and SVG */
 };
 
 struct ob_recipe {
@@ -94,10 +94,9 @@ void ob_recipe_names(char *buffer, size_t size);
  * then filled; *seconds receives the wall time. Returns OB_OK when the
  * recipe ran, whatever its checks gave (see ob_verdict_failures), or the
  * recipe's error. */
-int ob_recipe_execute(const struct ob_recipe *recipe, const char *dir,
-                      int fast, int threads,
-                      struct ob_recipe_verdict *verdict, double *seconds,
-                      struct ob_error *err);
+int ob_recipe_execute(const struct ob_recipe *recipe, const char *dir, int fast,
+                      int threads, struct ob_recipe_verdict *verdict,
+                      double *seconds, struct ob_error *err);
 
 /* ---- Verdicts (verdict.c) --------------------------------------------- */
 
@@ -109,19 +108,17 @@ void ob_verdict_clear(struct ob_recipe_verdict *verdict);
  * OB_VERDICT_MAX_CHECKS checks the last slot is overwritten by a failed
  * check saying so, so a recipe can never lose a failure silently. */
 enum ob_check_result ob_verdict_check(struct ob_recipe_verdict *verdict,
-                                      const char *description,
-                                      double measured, double expected,
-                                      double tolerance,
-                                      enum ob_check_kind kind,
-                                      const char *why);
+                                      const char *description, double measured,
+                                      double expected, double tolerance,
+                                      enum ob_check_kind kind, const char *why);
 
 /* Adds a check that could not be measured; reason goes in `why`. */
-void ob_verdict_skip(struct ob_recipe_verdict *verdict,
-                     const char *description, const char *reason);
+void ob_verdict_skip(struct ob_recipe_verdict *verdict, const char *description,
+                     const char *reason);
 
 /* Appends one paragraph to the notes (printf format). */
-void ob_verdict_note(struct ob_recipe_verdict *verdict, const char *format,
-                     ...) __attribute__((format(printf, 2, 3)));
+void ob_verdict_note(struct ob_recipe_verdict *verdict, const char *format, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /* Number of checks that did not pass (failed or skipped). */
 size_t ob_verdict_failures(const struct ob_recipe_verdict *verdict);
@@ -132,8 +129,12 @@ size_t ob_verdict_failures(const struct ob_recipe_verdict *verdict);
  * each atomically. OB_EIO naming the path on failure. */
 int ob_verdict_write(const struct ob_recipe *recipe,
                      const struct ob_recipe_verdict *verdict,
-                     const struct ob_recipe_context *ctx,
-                     double seconds, struct ob_error *err);
+                     const struct ob_recipe_context *ctx, double seconds,
+                     struct ob_error *err);
+
+/* Writes text as one markdown table cell: '|' escaped, newlines as
+ * spaces. */
+void ob_markdown_cell(FILE *out, const char *text);
 
 /* ---- Files for recipes (verdict.c) ------------------------------------ */
 
@@ -175,22 +176,18 @@ void ob_recipe_chart_abort(struct ob_recipe_chart *chart);
 
 /* Runs the suite file problems/recipes/FILE.ini (OPTBENCH_RECIPE_DIR
  * overrides the folder) with results under ctx->dir/suite/results/SUITE/,
- * no charts, ctx->threads threads. When `steps_scale` is below 1 every step
- * and epoch budget of the suite is scaled by it (at least 1), and `seeds`,
- * when not 0, replaces the suite's seed count: the fast versions use both.
- * Writes the results folder's path into results_dir. */
-int ob_recipe_run_suite(const struct ob_recipe_context *ctx,
-                        const char *file, double steps_scale, size_t seeds,
-                        char *results_dir, size_t size,
-                        struct ob_error *err);
+ * no charts, ctx->threads threads, and writes that results folder's path
+ * into results_dir. A fast version names its own, smaller suite file.
+ * Errors as ob_suite_load and ob_suite_run. */
+int ob_recipe_run_suite(const struct ob_recipe_context *ctx, const char *file,
+                        char *results_dir, size_t size, struct ob_error *err);
 
 /* Creates an optimizer of type `type` for n parameters from settings
  * written as on the command line, "lr=0.1 momentum=0.9" (space-separated,
  * at most 32, 1023 characters). OB_EINVAL naming the type or the bad key;
  * destroy it with ob_optimizer_destroy. */
 int ob_recipe_optimizer(struct ob_optimizer *opt, const char *type,
-                        const char *settings, size_t n,
-                        struct ob_error *err);
+                        const char *settings, size_t n, struct ob_error *err);
 
 /* ---- The report (report.c) -------------------------------------------- */
 

@@ -12,10 +12,10 @@
 
 #include "../../problems/models/idx.h"
 
-#define LR 0.001
+#define LR    0.001
 #define BETA1 0.9
 #define BETA2 0.999
-#define EPS 1e-8
+#define EPS   1e-8
 
 /* ---- First step --------------------------------------------------------- */
 
@@ -33,8 +33,7 @@ static double paper_first_step(double g, int corrected)
     return -LR * m / (sqrt(v) + EPS);
 }
 
-static int first_step(struct ob_recipe_verdict *verdict,
-                      struct ob_error *err)
+static int first_step(struct ob_recipe_verdict *verdict, struct ob_error *err)
 {
     static const double scales[3] = {0.1, 1.0, 10.0};
     double worst_torch = 0.0, worst_paper = 0.0, worst_raw = 0.0;
@@ -52,26 +51,32 @@ static int first_step(struct ob_recipe_verdict *verdict,
         ob_optimizer_step(&opt, &x, &g);
         ob_optimizer_destroy(&opt);
         worst_torch = fmax(worst_torch, fabs(fabs(x) / LR - 1.0));
-        worst_paper = fmax(worst_paper,
-                           fabs(fabs(paper_first_step(g, 1)) / LR - 1.0));
-        worst_raw = fmax(worst_raw, fabs(fabs(paper_first_step(g, 0)) / LR /
-                                         raw_expected - 1.0));
+        worst_paper =
+            fmax(worst_paper, fabs(fabs(paper_first_step(g, 1)) / LR - 1.0));
+        worst_raw =
+            fmax(worst_raw,
+                 fabs(fabs(paper_first_step(g, 0)) / LR / raw_expected - 1.0));
     }
-    ob_verdict_check(verdict, "first step of torch's Adam (lr 1e-3) over "
+    ob_verdict_check(verdict,
+                     "first step of torch's Adam (lr 1e-3) over "
                      "gradients 0.1, 1, 10: largest | |dx|/lr - 1 |",
                      worst_torch, 0.0, 1e-5, OB_CHECK_ABSOLUTE,
                      "eps = 1e-8 beside |g| >= 0.1 shortens the step by at "
                      "most 1e-7 relative; 1e-5 leaves room and is far below "
                      "the factor 3.16 of no correction");
-    ob_verdict_check(verdict, "the same from the paper's algorithm 1 with "
-                     "bias correction", worst_paper, 0.0, 1e-5,
-                     OB_CHECK_ABSOLUTE, "as above");
-    ob_verdict_check(verdict, "algorithm 1 without bias correction: largest "
+    ob_verdict_check(verdict,
+                     "the same from the paper's algorithm 1 with "
+                     "bias correction",
+                     worst_paper, 0.0, 1e-5, OB_CHECK_ABSOLUTE, "as above");
+    ob_verdict_check(verdict,
+                     "algorithm 1 without bias correction: largest "
                      "| |dx| / (lr (1 - beta1) / sqrt(1 - beta2)) - 1 | "
-                     "over the same gradients", worst_raw, 0.0, 1e-5,
-                     OB_CHECK_ABSOLUTE, "eps against sqrt(1 - beta2)|g| >= "
+                     "over the same gradients",
+                     worst_raw, 0.0, 1e-5, OB_CHECK_ABSOLUTE,
+                     "eps against sqrt(1 - beta2)|g| >= "
                      "3.2e-3 changes the step by at most 3.2e-6 relative");
-    ob_verdict_note(verdict, "First step. With bias correction the first "
+    ob_verdict_note(verdict,
+                    "First step. With bias correction the first "
                     "update is lr g / |g| = lr in size, whatever the "
                     "gradient's scale; without it the paper's algorithm "
                     "moves lr (1 - beta1) / sqrt(1 - beta2) = %.4f lr at "
@@ -86,8 +91,8 @@ static int first_step(struct ob_recipe_verdict *verdict,
 /* Runs `type` on 2-D Rosenbrock from (-1.2, 1) for `steps` steps with the
  * gradient multiplied coordinatewise by scale; path gets every point. */
 static int rosenbrock_path(const char *type, const char *settings,
-                           const double scale[2], size_t steps,
-                           double *path, struct ob_error *err)
+                           const double scale[2], size_t steps, double *path,
+                           struct ob_error *err)
 {
     struct ob_optimizer opt;
     double x[2] = {-1.2, 1.0}, g[2];
@@ -125,8 +130,7 @@ static double path_gap(const double *a, const double *b, size_t count)
 
 #define INVARIANCE_STEPS 2000
 
-static int invariance(struct ob_recipe_verdict *verdict,
-                      struct ob_error *err)
+static int invariance(struct ob_recipe_verdict *verdict, struct ob_error *err)
 {
     static const double one[2] = {1.0, 1.0}, diagonal[2] = {1e-2, 1e2};
     const size_t count = 2 * (INVARIANCE_STEPS + 1);
@@ -136,17 +140,17 @@ static int invariance(struct ob_recipe_verdict *verdict,
 
     if (paths == NULL)
         return ob_errorf(err, OB_ENOMEM, "out of memory");
-    status = rosenbrock_path("adam", "lr=0.01", one, INVARIANCE_STEPS,
-                             paths, err);
+    status =
+        rosenbrock_path("adam", "lr=0.01", one, INVARIANCE_STEPS, paths, err);
     if (status == OB_OK)
-        status = rosenbrock_path("adam", "lr=0.01", diagonal,
-                                 INVARIANCE_STEPS, paths + count, err);
+        status = rosenbrock_path("adam", "lr=0.01", diagonal, INVARIANCE_STEPS,
+                                 paths + count, err);
     if (status == OB_OK)
         status = rosenbrock_path("sgd", "lr=0.0005", one, INVARIANCE_STEPS,
                                  paths + 2 * count, err);
     if (status == OB_OK)
-        status = rosenbrock_path("sgd", "lr=0.0005", diagonal,
-                                 INVARIANCE_STEPS, paths + 3 * count, err);
+        status = rosenbrock_path("sgd", "lr=0.0005", diagonal, INVARIANCE_STEPS,
+                                 paths + 3 * count, err);
     if (status != OB_OK) {
         free(paths);
         return status;
@@ -154,7 +158,8 @@ static int invariance(struct ob_recipe_verdict *verdict,
     adam_gap = path_gap(paths, paths + count, count);
     sgd_gap = path_gap(paths + 2 * count, paths + 3 * count, count);
     free(paths);
-    ob_verdict_check(verdict, "Adam (lr 0.01) on Rosenbrock, 2000 steps: "
+    ob_verdict_check(verdict,
+                     "Adam (lr 0.01) on Rosenbrock, 2000 steps: "
                      "largest gap between the paths with gradients g and "
                      "diag(1e-2, 1e2) g, relative to the path's size",
                      adam_gap, 0.0, 1e-4, OB_CHECK_ABSOLUTE,
@@ -162,21 +167,23 @@ static int invariance(struct ob_recipe_verdict *verdict,
                      "step by eps / sqrt(v), under 1e-6 relative while the "
                      "gradient is above 1e-2; 1e-4 allows for the sum over "
                      "the run, while SGD's paths differ by order 1 (notes)");
-    ob_verdict_note(verdict, "Gradient scale. Under the same diagonal "
+    ob_verdict_note(verdict,
+                    "Gradient scale. Under the same diagonal "
                     "rescaling of the gradient, SGD's paths differ by %.3g "
                     "of the path's size (infinite: it diverged), Adam's by "
-                    "%.3g.", sgd_gap, adam_gap);
+                    "%.3g.",
+                    sgd_gap, adam_gap);
     return OB_OK;
 }
 
 /* ---- Adagrad as a limit of Adam ------------------------------------------ */
 
-#define LIMIT_STEPS 1000
+#define LIMIT_STEPS  1000
 #define LIMIT_POINTS 6
 
 static int adagrad_limit(const struct ob_recipe_context *ctx,
-                         struct ob_recipe_verdict *verdict,
-                         double *slope_out, struct ob_error *err)
+                         struct ob_recipe_verdict *verdict, double *slope_out,
+                         struct ob_error *err)
 {
     static const double one[2] = {1.0, 1.0};
     const size_t count = 2 * (LIMIT_STEPS + 1);
@@ -195,10 +202,11 @@ static int adagrad_limit(const struct ob_recipe_context *ctx,
                              adagrad, err);
     for (int i = 0; i < LIMIT_POINTS && status == OB_OK; i++) {
         delta[i] = pow(10.0, -2.0 - i);
-        snprintf(settings, sizeof settings, "lr=0.05 beta1=0 beta2=%.17g "
-                 "eps=0 schedule=inverse-sqrt step_size=1", 1.0 - delta[i]);
-        status = rosenbrock_path("adam", settings, one, LIMIT_STEPS, adam,
-                                 err);
+        snprintf(settings, sizeof settings,
+                 "lr=0.05 beta1=0 beta2=%.17g "
+                 "eps=0 schedule=inverse-sqrt step_size=1",
+                 1.0 - delta[i]);
+        status = rosenbrock_path("adam", settings, one, LIMIT_STEPS, adam, err);
         gap[i] = path_gap(adagrad, adam, count);
     }
     free(adagrad);
@@ -207,7 +215,8 @@ static int adagrad_limit(const struct ob_recipe_context *ctx,
 
     status = ob_recipe_csv_open(ctx, "adagrad_limit.csv",
                                 "one_minus_beta2,path_gap_to_adagrad,"
-                                "slope_one_through_last", &file, err);
+                                "slope_one_through_last",
+                                &file, err);
     if (status != OB_OK)
         return status;
     for (int i = 0; i < LIMIT_POINTS; i++) {
@@ -226,14 +235,16 @@ static int adagrad_limit(const struct ob_recipe_context *ctx,
     /* Over the last three points, where 1000 (1 - beta2) <= 1e-2. */
     slope = log10(gap[LIMIT_POINTS - 3] / gap[LIMIT_POINTS - 1]) / 2.0;
     *slope_out = slope;
-    ob_verdict_check(verdict, "Adam (beta1 = 0, lr 0.05 / sqrt t) against "
+    ob_verdict_check(verdict,
+                     "Adam (beta1 = 0, lr 0.05 / sqrt t) against "
                      "Adagrad (lr 0.05) on Rosenbrock, 1000 steps: path gap "
                      "at 1 - beta2 = 1e-7, relative to the path's size",
                      gap[LIMIT_POINTS - 1], 0.0, 1e-4, OB_CHECK_ABSOLUTE,
                      "the weights (1 - beta2) beta2^(t-i) / (1 - beta2^t) "
                      "differ from 1/t by about t (1 - beta2) = 1e-4 "
                      "relative at most");
-    ob_verdict_check(verdict, "order of that limit: slope of log(path gap) "
+    ob_verdict_check(verdict,
+                     "order of that limit: slope of log(path gap) "
                      "against log(1 - beta2) from 1e-5 to 1e-7",
                      slope, 1.0, 0.1, OB_CHECK_ABSOLUTE,
                      "the weights differ from Adagrad's by a first-order "
@@ -246,17 +257,19 @@ static int adagrad_limit(const struct ob_recipe_context *ctx,
 /* ---- Figure 1 on Fashion-MNIST ------------------------------------------- */
 
 #define FIG_OPTIMIZERS 3
-#define FIG_MAX_ROWS 256
-#define FIG_MAX_SEEDS 16
+#define FIG_MAX_ROWS   256
+#define FIG_MAX_SEEDS  16
 
 static const char *const fig_optimizers[FIG_OPTIMIZERS] = {
-    "adam", "sgd-nesterov", "adagrad",
+    "adam",
+    "sgd-nesterov",
+    "adagrad",
 };
 
 struct fig_trace {
-    size_t rows;                               /* evaluation points */
+    size_t rows; /* evaluation points */
     double step[FIG_MAX_ROWS];
-    double loss[FIG_MAX_ROWS][FIG_MAX_SEEDS];  /* per seed */
+    double loss[FIG_MAX_ROWS][FIG_MAX_SEEDS]; /* per seed */
     size_t seeds[FIG_MAX_ROWS];
 };
 
@@ -329,8 +342,8 @@ static int read_traces(const char *results, struct fig_trace *traces,
 }
 
 static int figure1(const struct ob_recipe_context *ctx,
-                   struct ob_recipe_verdict *verdict, double final[3],
-                   int *ran, struct ob_error *err)
+                   struct ob_recipe_verdict *verdict, double final[3], int *ran,
+                   struct ob_error *err)
 {
     static struct fig_trace traces[FIG_OPTIMIZERS];
     const char *suite = ctx->fast ? "adam-figure1-fast" : "adam-figure1";
@@ -345,15 +358,18 @@ static int figure1(const struct ob_recipe_context *ctx,
     snprintf(data, sizeof data, "%s/train-images-idx3-ubyte.gz",
              ob_fashion_mnist_dir());
     if (access(data, R_OK) != 0) {
-        snprintf(reason, sizeof reason, "Fashion-MNIST not found in %s: "
+        snprintf(reason, sizeof reason,
+                 "Fashion-MNIST not found in %s: "
                  "install the Debian package dataset-fashion-mnist or set "
-                 "OPTBENCH_FASHION_MNIST_DIR", ob_fashion_mnist_dir());
-        ob_verdict_skip(verdict, "figure 1: Adam against SGD with Nesterov "
-                        "momentum, final training loss", reason);
+                 "OPTBENCH_FASHION_MNIST_DIR",
+                 ob_fashion_mnist_dir());
+        ob_verdict_skip(verdict,
+                        "figure 1: Adam against SGD with Nesterov "
+                        "momentum, final training loss",
+                        reason);
         return OB_OK;
     }
-    status = ob_recipe_run_suite(ctx, suite, 1.0, 0, results,
-                                 sizeof results, err);
+    status = ob_recipe_run_suite(ctx, suite, results, sizeof results, err);
     if (status == OB_OK)
         status = read_traces(results, traces, err);
     if (status != OB_OK)
@@ -365,9 +381,8 @@ static int figure1(const struct ob_recipe_context *ctx,
     *ran = 1;
 
     /* The chart's data: median training loss per epoch and optimizer. */
-    status = ob_recipe_csv_open(ctx, "figure1.csv",
-                                "optimizer,epoch,median_training_loss",
-                                &file, err);
+    status = ob_recipe_csv_open(
+        ctx, "figure1.csv", "optimizer,epoch,median_training_loss", &file, err);
     if (status != OB_OK)
         return status;
     per_epoch = traces[0].step[1];
@@ -389,42 +404,48 @@ static int figure1(const struct ob_recipe_context *ctx,
 
     relative = fabs(final[0] - final[1]) / final[1];
     if (ctx->fast)
-        ob_verdict_note(verdict, "Fast version: figure 1 ran on 3000 "
+        ob_verdict_note(verdict,
+                        "Fast version: figure 1 ran on 3000 "
                         "images for 240 steps at one learning rate each, "
                         "to exercise the pipeline; so few noisy steps "
                         "cannot settle the comparison, which only the full "
                         "version checks. Adam and SGD Nesterov ended %.1f%% "
-                        "apart.", 100.0 * relative);
+                        "apart.",
+                        100.0 * relative);
     else
-        ob_verdict_check(verdict, "figure 1 on Fashion-MNIST: |Adam - SGD "
+        ob_verdict_check(verdict,
+                         "figure 1 on Fashion-MNIST: |Adam - SGD "
                          "Nesterov| / SGD Nesterov, median final training "
-                         "loss (each at its tuned learning rate)", relative,
-                         0.0, 0.05, OB_CHECK_ABSOLUTE, "the paper's two "
+                         "loss (each at its tuned learning rate)",
+                         relative, 0.0, 0.05, OB_CHECK_ABSOLUTE,
+                         "the paper's two "
                          "curves end together; 'within a few percent' read "
                          "as 5%, several times the spread of a final loss "
                          "over seeds (about 1%), so a real gap would show");
     for (int o = 0; o < 2; o++)
         rank += final[o] < final[2];
-    ob_verdict_note(verdict, "Figure 1 on Fashion-MNIST (%s, "
-                    "batch 128, L2 1e-4, %s): median final training loss "
-                    "Adam %.4f, SGD with Nesterov momentum %.4f, Adagrad "
-                    "%.4f. Adagrad ranks %d of 3 (1: lowest loss)%s. The paper reports on "
-                    "MNIST that Adam and SGD with momentum converge alike "
-                    "and both faster than Adagrad%s. The tuned settings "
-                    "and every run are in suite/results/%s/.",
-                    ctx->fast ? "10 epochs on 3000 images"
-                              : "10 epochs on 60000 images",
-                    ctx->fast ? "one seed, one learning rate each"
-                              : "three seeds, three learning rates each",
-                    final[0], final[1], final[2], rank,
-                    rank == 3 ? " (slowest)" : "",
-                    rank == 3 ? "; here too" : "; here Adagrad is not "
-                                               "the slowest",
-                    suite);
+    ob_verdict_note(
+        verdict,
+        "Figure 1 on Fashion-MNIST (%s, "
+        "batch 128, L2 1e-4, %s): median final training loss "
+        "Adam %.4f, SGD with Nesterov momentum %.4f, Adagrad "
+        "%.4f. Adagrad ranks %d of 3 (1: lowest loss)%s. The paper reports on "
+        "MNIST that Adam and SGD with momentum converge alike "
+        "and both faster than Adagrad%s. The tuned settings "
+        "and every run are in suite/results/%s/.",
+        ctx->fast ? "10 epochs on 3000 images" : "10 epochs on 60000 images",
+        ctx->fast ? "one seed, one learning rate each"
+                  : "three seeds, three learning rates each",
+        final[0], final[1], final[2], rank, rank == 3 ? " (slowest)" : "",
+        rank == 3 ? "; here too"
+                  : "; here Adagrad is not "
+                    "the slowest",
+        suite);
     return OB_OK;
 }
 
-/* ---- Chart and run --------------------------------------------------------- */
+/* ---- Chart and run ---------------------------------------------------------
+ */
 
 static int draw(const struct ob_recipe_context *ctx,
                 struct ob_recipe_verdict *verdict, int figure_ran,
@@ -438,7 +459,8 @@ static int draw(const struct ob_recipe_context *ctx,
         return status;
     out = chart.body;
     fputs("set datafile separator ','\nset grid\n"
-          "set multiplot layout 1,2\n", out);
+          "set multiplot layout 1,2\n",
+          out);
     if (figure_ran)
         fputs("set title 'Fashion-MNIST softmax regression, minibatch 128 "
               "(cf. figure 1 of the paper, on MNIST)'\n"
@@ -453,11 +475,13 @@ static int draw(const struct ob_recipe_context *ctx,
               "title 'SGD Nesterov (lr/sqrt t)', "
               "'' every ::1 using (strcol(1) eq 'adam' ? $2 : NaN):3 with "
               "linespoints pt 9 lw 2 lc rgb '#CC6677' "
-              "title 'Adam (lr/sqrt t)'\n", out);
+              "title 'Adam (lr/sqrt t)'\n",
+              out);
     else
         fputs("set title 'Fashion-MNIST not installed: figure 1 not run'\n"
               "unset border\nunset tics\nunset key\n"
-              "plot [0:1] [0:1] NaN\nset border\nset tics\nset key\n", out);
+              "plot [0:1] [0:1] NaN\nset border\nset tics\nset key\n",
+              out);
     fputs("set title 'Adam (beta1 = 0, lr/sqrt t) tends to Adagrad as "
           "beta2 -> 1'\n"
           "set logscale xy\nset format x '10^{%L}'\n"
@@ -469,7 +493,8 @@ static int draw(const struct ob_recipe_context *ctx,
           "pt 7 ps 1.2 lw 2 lc rgb '#CC6677' title 'measured', "
           "'' every ::1 using 1:3 with lines dt 2 lc rgb '#332288' "
           "title 'slope 1 through the last point'\n"
-          "unset multiplot\n", out);
+          "unset multiplot\n",
+          out);
     return ob_recipe_chart_finish(&chart, ctx, verdict, err);
 }
 
@@ -489,14 +514,17 @@ static int adam_claims_run(const struct ob_recipe_context *ctx,
         status = figure1(ctx, verdict, final, &ran, err);
     if (status != OB_OK)
         return status;
-    ob_verdict_note(verdict, "Adagrad as a limit (section 5): with beta1 = "
+    ob_verdict_note(verdict,
+                    "Adagrad as a limit (section 5): with beta1 = "
                     "0, the bias-corrected v_t is a weighted mean of the "
                     "g_i^2 whose weights tend to 1/t as beta2 -> 1, so "
                     "lr/sqrt(t) * g / sqrt(v_t) tends to lr g / sqrt(sum "
                     "g_i^2), Adagrad's step; the bias correction is what "
                     "makes the limit exist. Measured slope of the gap "
-                    "against 1 - beta2: %.3f (adagrad_limit.csv).", slope);
-    ob_verdict_note(verdict, "Conventions. torch's Adam adds eps to "
+                    "against 1 - beta2: %.3f (adagrad_limit.csv).",
+                    slope);
+    ob_verdict_note(verdict,
+                    "Conventions. torch's Adam adds eps to "
                     "sqrt(v_t) / sqrt(1 - beta2^t) (the paper adds it to "
                     "sqrt of the corrected v, the same thing). lr/sqrt t "
                     "is the inverse-sqrt schedule with step_size = 1, t "

@@ -11,15 +11,15 @@
 #include <string.h>
 
 #define STARTS 8
-#define LR 0.01
-#define CLIP 1.0
+#define LR     0.01
+#define CLIP   1.0
 /* A step this long (in (w, b)) is a throw: 100 times the longest step a
  * clipped path can make, lr * CLIP. */
-#define THROW 1.0
+#define THROW  1.0
 #define W_FROM 3.0
-#define W_TO 9.0
+#define W_TO   9.0
 #define B_FROM -6.0
-#define B_TO 1.0
+#define B_TO   1.0
 
 /* Starts on the upper side of the wall, where the loss slopes down to it. */
 static const double starts[STARTS][2] = {
@@ -88,17 +88,16 @@ static int write_surface(const struct ob_recipe_context *ctx,
                          struct ob_error *err)
 {
     struct ob_atomic_file file;
-    int status = ob_recipe_csv_open(ctx, "surface.csv", "w,b,log10_loss",
-                                    &file, err);
+    int status =
+        ob_recipe_csv_open(ctx, "surface.csv", "w,b,log10_loss", &file, err);
 
     if (status != OB_OK)
         return status;
     for (size_t i = 0; i < size; i++) {
         for (size_t j = 0; j < size; j++) {
-            double x[2] = {W_FROM + (W_TO - W_FROM) * (double)i /
-                                        (double)(size - 1),
-                           B_FROM + (B_TO - B_FROM) * (double)j /
-                                        (double)(size - 1)};
+            double x[2] = {
+                W_FROM + (W_TO - W_FROM) * (double)i / (double)(size - 1),
+                B_FROM + (B_TO - B_FROM) * (double)j / (double)(size - 1)};
             double loss = ob_problem_eval(problem, x, NULL, NULL);
 
             ob_write_double(file.stream, x[0]);
@@ -120,8 +119,7 @@ static int write_wall(const struct ob_recipe_context *ctx,
                       const struct ob_problem *problem, struct ob_error *err)
 {
     struct ob_atomic_file file;
-    int status = ob_recipe_csv_open(ctx, "wall.csv", "w,b,jump", &file,
-                                    err);
+    int status = ob_recipe_csv_open(ctx, "wall.csv", "w,b,jump", &file, err);
 
     if (status != OB_OK)
         return status;
@@ -131,8 +129,8 @@ static int write_wall(const struct ob_recipe_context *ctx,
 
         for (int j = 0; j <= 2000; j++) {
             double b = B_FROM + (B_TO - B_FROM) * j / 2000.0;
-            double loss = ob_problem_eval(problem, (double[2]){w, b}, NULL,
-                                          NULL);
+            double loss =
+                ob_problem_eval(problem, (double[2]){w, b}, NULL, NULL);
 
             if (j > 0 && fabs(loss - previous) > best) {
                 best = fabs(loss - previous);
@@ -145,11 +143,10 @@ static int write_wall(const struct ob_recipe_context *ctx,
             continue;
         while (high - low > 1e-9) {
             double middle = 0.5 * (low + high);
-            double at_low = ob_problem_eval(problem, (double[2]){w, low},
-                                            NULL, NULL);
-            double at_middle = ob_problem_eval(problem,
-                                               (double[2]){w, middle}, NULL,
-                                               NULL);
+            double at_low =
+                ob_problem_eval(problem, (double[2]){w, low}, NULL, NULL);
+            double at_middle =
+                ob_problem_eval(problem, (double[2]){w, middle}, NULL, NULL);
 
             if (fabs(at_middle - at_low) < 0.5 * best)
                 low = middle;
@@ -167,13 +164,11 @@ static int write_wall(const struct ob_recipe_context *ctx,
 }
 
 static int write_paths(const struct ob_recipe_context *ctx,
-                       struct path paths[2][STARTS],
-                       struct ob_error *err)
+                       struct path paths[2][STARTS], struct ob_error *err)
 {
     struct ob_atomic_file file;
     int status = ob_recipe_csv_open(ctx, "paths.csv",
-                                    "clipped,start,step,w,b,loss", &file,
-                                    err);
+                                    "clipped,start,step,w,b,loss", &file, err);
 
     if (status != OB_OK)
         return status;
@@ -207,13 +202,13 @@ static void measure_wall(const struct ob_problem *problem, double *wall,
                          double *above)
 {
     double low = -3.6, high = -3.5, g[2];
-    double loss_low = ob_problem_eval(problem, (double[2]){6.5, low}, NULL,
-                                      NULL);
+    double loss_low =
+        ob_problem_eval(problem, (double[2]){6.5, low}, NULL, NULL);
 
     while (high - low > 1e-12) {
         double middle = 0.5 * (low + high);
-        double loss = ob_problem_eval(problem, (double[2]){6.5, middle},
-                                      NULL, NULL);
+        double loss =
+            ob_problem_eval(problem, (double[2]){6.5, middle}, NULL, NULL);
 
         /* The loss is near loss_low on the lower side of the wall. */
         if (fabs(loss - loss_low) < 1.0)
@@ -222,10 +217,10 @@ static void measure_wall(const struct ob_problem *problem, double *wall,
             high = middle;
     }
     *wall = 0.5 * (low + high);
-    *below = ob_problem_eval(problem, (double[2]){6.5, *wall - 0.01}, NULL,
-                             NULL);
-    *above = ob_problem_eval(problem, (double[2]){6.5, *wall + 0.01}, NULL,
-                             NULL);
+    *below =
+        ob_problem_eval(problem, (double[2]){6.5, *wall - 0.01}, NULL, NULL);
+    *above =
+        ob_problem_eval(problem, (double[2]){6.5, *wall + 0.01}, NULL, NULL);
     ob_problem_eval(problem, (double[2]){6.5, low}, g, NULL);
     *peak = hypot(g[0], g[1]);
     ob_problem_eval(problem, (double[2]){6.5, high}, g, NULL);
@@ -266,7 +261,8 @@ static int draw(const struct ob_recipe_context *ctx,
     if (status != OB_OK)
         return status;
     out = chart.body;
-    fprintf(out, "set datafile separator ','\n"
+    fprintf(out,
+            "set datafile separator ','\n"
             "set title 'one-unit RNN, x_t = w sigmoid(x_{t-1}) + b, loss "
             "(x_{50} - 0.7)^2: log_{10} loss, gradient-descent paths "
             "(lr %g)'\n"
@@ -278,21 +274,28 @@ static int draw(const struct ob_recipe_context *ctx,
             "set cbrange [-4:3]\nset cblabel 'log_{10} loss'\n"
             "set key bottom left box opaque\n"
             "splot 'surface.csv' every ::1 using 1:2:3 with pm3d "
-            "notitle, ", LR, W_FROM, W_TO, B_FROM, B_TO);
+            "notitle, ",
+            LR, W_FROM, W_TO, B_FROM, B_TO);
     /* One index per path: unclipped 0..STARTS-1, clipped after. */
     fputs("'wall.csv' every ::1 using 1:2:(4) with lines lw 5 dt 2 "
           "lc rgb '#222222' title 'the wall (loss jumps, gradient "
-          "explodes)', ", out);
-    fprintf(out, "for [i=0:%d] 'paths.csv' index i using 4:5:(4) with "
+          "explodes)', ",
+          out);
+    fprintf(out,
+            "for [i=0:%d] 'paths.csv' index i using 4:5:(4) with "
             "lines lw 1.5 lc rgb '#2166ac' title (i == 0 ? 'plain gradient "
-            "descent: thrown off the wall' : ''), ", STARTS - 1);
-    fprintf(out, "for [i=%d:%d] 'paths.csv' index i using 4:5:(4) with "
+            "descent: thrown off the wall' : ''), ",
+            STARTS - 1);
+    fprintf(out,
+            "for [i=%d:%d] 'paths.csv' index i using 4:5:(4) with "
             "lines lw 3 lc rgb '#d7191c' title (i == %d ? 'norm clipped to "
-            "%g: stays on the surface' : ''), ", STARTS, 2 * STARTS - 1,
-            STARTS, CLIP);
-    fprintf(out, "for [i=0:%d] 'paths.csv' index i every ::0::0 using "
+            "%g: stays on the surface' : ''), ",
+            STARTS, 2 * STARTS - 1, STARTS, CLIP);
+    fprintf(out,
+            "for [i=0:%d] 'paths.csv' index i every ::0::0 using "
             "4:5:(4) with points pt 7 ps 1.2 lc rgb 'black' "
-            "title (i == 0 ? 'starts' : '')\n", STARTS - 1);
+            "title (i == 0 ? 'starts' : '')\n",
+            STARTS - 1);
     return ob_recipe_chart_finish(&chart, ctx, verdict, err);
 }
 
@@ -316,8 +319,7 @@ static int cliff_run(const struct ob_recipe_context *ctx,
     status = write_surface(ctx, &problem, ctx->fast ? 100 : 300, err);
     for (int c = 0; c < 2 && status == OB_OK; c++)
         for (int s = 0; s < STARTS && status == OB_OK; s++)
-            status = run_path(&problem, starts[s], c, steps, &paths[c][s],
-                              err);
+            status = run_path(&problem, starts[s], c, steps, &paths[c][s], err);
     if (status == OB_OK)
         status = write_paths(ctx, paths, err);
     if (status == OB_OK)
@@ -335,38 +337,47 @@ static int cliff_run(const struct ob_recipe_context *ctx,
         thrown++;
         longest = fmax(longest, p->longest);
         worst_rise = fmin(worst_rise, p->loss_after / p->loss_before);
-        worst_clipped = fmax(worst_clipped, clipped_instead(&problem, p) /
-                                                p->loss_before);
+        worst_clipped =
+            fmax(worst_clipped, clipped_instead(&problem, p) / p->loss_before);
     }
 
-    ob_verdict_check(verdict, "the wall: gradient norm at the loss's jump "
+    ob_verdict_check(verdict,
+                     "the wall: gradient norm at the loss's jump "
                      "on the line w = 6.5, over the largest norm elsewhere "
                      "on that line (b in [-6, 1], 0.01 or more away)",
                      peak / elsewhere, 1e3, 0.0, OB_CHECK_AT_LEAST,
                      "a wall is where the gradient is orders of magnitude "
                      "above the rest of the surface: at 1e3 a step of 0.1 "
                      "elsewhere becomes 100 there");
-    snprintf(text, sizeof text, "plain gradient descent (lr %g, %zu steps) "
+    snprintf(text, sizeof text,
+             "plain gradient descent (lr %g, %zu steps) "
              "from %d starts above the wall: paths thrown off, a step "
-             "longer than %g", LR, steps, STARTS, THROW);
+             "longer than %g",
+             LR, steps, STARTS, THROW);
     ob_verdict_check(verdict, text, (double)thrown, STARTS / 2.0, 0.0,
-                     OB_CHECK_AT_LEAST, "the paper's paths that reach the "
+                     OB_CHECK_AT_LEAST,
+                     "the paper's paths that reach the "
                      "wall are thrown; we ask it of at least half the "
                      "starts, since some descend beside the wall without "
                      "meeting its peak");
-    ob_verdict_check(verdict, "smallest rise of the loss over a throw: "
-                     "loss after / loss before", worst_rise, 1.0, 0.0,
-                     OB_CHECK_AT_LEAST, "thrown off means sent uphill, not "
+    ob_verdict_check(verdict,
+                     "smallest rise of the loss over a throw: "
+                     "loss after / loss before",
+                     worst_rise, 1.0, 0.0, OB_CHECK_AT_LEAST,
+                     "thrown off means sent uphill, not "
                      "a long step that happens to descend: every throw "
                      "must raise the loss");
-    ob_verdict_check(verdict, "the same steps clipped to norm 1, from the "
+    ob_verdict_check(verdict,
+                     "the same steps clipped to norm 1, from the "
                      "same points along the same gradients: largest loss "
-                     "after / loss before", worst_clipped, 1.0, 0.0,
-                     OB_CHECK_AT_MOST, "clipping keeps the direction and "
+                     "after / loss before",
+                     worst_clipped, 1.0, 0.0, OB_CHECK_AT_MOST,
+                     "clipping keeps the direction and "
                      "bounds the length, so the step stays local and "
                      "descends instead of jumping up the surface");
 
-    ob_verdict_note(verdict, "The wall on w = 6.5 sits at b = %.10f: the "
+    ob_verdict_note(verdict,
+                    "The wall on w = 6.5 sits at b = %.10f: the "
                     "loss steps from %.3g (b 0.01 below) to %.3g (0.01 "
                     "above) and the gradient's norm reaches %.3g there, "
                     "against at most %.3g elsewhere on the line. %zu of %d "
@@ -379,8 +390,7 @@ static int cliff_run(const struct ob_recipe_context *ctx,
                     "still walking along the wall at lr %g; the paper's "
                     "point is the throw itself, which clipping removes.",
                     wall, below, above, peak, elsewhere, thrown, STARTS,
-                    longest, worst_rise, CLIP, LR * CLIP,
-                    clipped_thrown, LR);
+                    longest, worst_rise, CLIP, LR * CLIP, clipped_thrown, LR);
     status = draw(ctx, verdict, err);
 done:
     for (int c = 0; c < 2; c++)

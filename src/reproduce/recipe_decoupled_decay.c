@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DIM 3
+#define DIM   3
 #define STEPS 2000
 #define SWEEP 121
 
@@ -16,9 +16,9 @@ static const double curvature[DIM] = {1.0, 100.0, 0.0};
 static const double start[DIM] = {3.0, 3.0, 2.0};
 
 /* Decay per step, the paper's lambda (its schedule multiplier eta_t = 1). */
-#define SGD_LR 0.005
-#define SGD_DECAY 0.002
-#define ADAM_LR 0.01
+#define SGD_LR     0.005
+#define SGD_DECAY  0.002
+#define ADAM_LR    0.01
 #define ADAM_DECAY 0.001
 
 static void gradient(const double *x, double *g)
@@ -87,10 +87,9 @@ static int write_files(const struct ob_recipe_context *ctx,
         return status;
     for (int t = 0; t <= STEPS; t++) {
         const double values[7] = {
-            paths[0][t * DIM], paths[0][t * DIM + 1],
-            paths[1][t * DIM], paths[1][t * DIM + 1],
-            paths[2][t * DIM + 2],
-            start[2] * pow(1.0 - ADAM_DECAY, t),
+            paths[0][t * DIM],     paths[0][t * DIM + 1],
+            paths[1][t * DIM],     paths[1][t * DIM + 1],
+            paths[2][t * DIM + 2], start[2] * pow(1.0 - ADAM_DECAY, t),
             paths[3][t * DIM + 2],
         };
 
@@ -120,8 +119,7 @@ static int write_files(const struct ob_recipe_context *ctx,
 
 static int draw(const struct ob_recipe_context *ctx,
                 struct ob_recipe_verdict *verdict, double best_l2,
-                double best_distance, double sgd_distance,
-                struct ob_error *err)
+                double best_distance, double sgd_distance, struct ob_error *err)
 {
     struct ob_recipe_chart chart;
     FILE *out;
@@ -134,8 +132,10 @@ static int draw(const struct ob_recipe_context *ctx,
     fputs("set datafile separator ','\nset grid\nset key top right\n"
           "sparse(t) = t < 2 || int(log(t) / log(1.2)) != "
           "int(log(t - 1) / log(1.2))\n"
-          "set multiplot layout 1,3\n", out);
-    fprintf(out, "set title 'SGD: L2 of lambda/lr = decay lambda (prop. 1)'\n"
+          "set multiplot layout 1,3\n",
+          out);
+    fprintf(out,
+            "set title 'SGD: L2 of lambda/lr = decay lambda (prop. 1)'\n"
             "set xlabel 'step'\nset ylabel 'coordinate'\nset logscale x\n"
             "set xrange [1:%d]\n"
             "plot 'trajectories.csv' every ::1 using 1:2 with lines lw 3 "
@@ -147,9 +147,10 @@ static int draw(const struct ob_recipe_context *ctx,
             "title 'x2, SGD + L2', "
             "'' every ::1 using 1:(sparse($1) ? $5 : NaN) with points pt 4 "
             "lc rgb '#882255' "
-            "title 'x2, SGDW'\nset xrange [*:*]\n", STEPS, SGD_DECAY / SGD_LR,
-            SGD_DECAY);
-    fprintf(out, "set title 'Adam: no L2 coefficient matches AdamW "
+            "title 'x2, SGDW'\nset xrange [*:*]\n",
+            STEPS, SGD_DECAY / SGD_LR, SGD_DECAY);
+    fprintf(out,
+            "set title 'Adam: no L2 coefficient matches AdamW "
             "(prop. 2)'\nunset logscale\nset logscale xy\n"
             "set xlabel 'L2 coefficient of Adam'\n"
             "set ylabel 'max distance to AdamW path (relative)'\n"
@@ -164,16 +165,16 @@ static int draw(const struct ob_recipe_context *ctx,
             "lc rgb 'black' title 'closest'\n",
             fmax(sgd_distance, 1e-16), best_l2, best_distance);
     fprintf(out, "set title 'zero-gradient coordinate x3'\n"
-            "unset logscale\nset logscale y\nset format y '10^{%%L}'\n"
-            "set format x '%%g'\nset yrange [1e-6:5]\nset xlabel 'step'\n"
-            "set ylabel '|x3|'\nset key top right\n"
-            "plot 'trajectories.csv' every ::1 using 1:(abs($7)) with "
-            "lines lw 3 lc rgb '#88CCEE' title '(1 - lr wd)^t x3(0)', "
-            "'' every 40::1 using 1:(abs($6)) with points pt 6 "
-            "lc rgb '#332288' title 'AdamW', "
-            "'' every ::1 using 1:(abs($8)) with lines lc rgb '#CC6677' "
-            "title 'Adam + L2'\n"
-            "unset multiplot\n");
+                 "unset logscale\nset logscale y\nset format y '10^{%%L}'\n"
+                 "set format x '%%g'\nset yrange [1e-6:5]\nset xlabel 'step'\n"
+                 "set ylabel '|x3|'\nset key top right\n"
+                 "plot 'trajectories.csv' every ::1 using 1:(abs($7)) with "
+                 "lines lw 3 lc rgb '#88CCEE' title '(1 - lr wd)^t x3(0)', "
+                 "'' every 40::1 using 1:(abs($6)) with points pt 6 "
+                 "lc rgb '#332288' title 'AdamW', "
+                 "'' every ::1 using 1:(abs($8)) with lines lc rgb '#CC6677' "
+                 "title 'Adam + L2'\n"
+                 "unset multiplot\n");
     return ob_recipe_chart_finish(&chart, ctx, verdict, err);
 }
 
@@ -200,8 +201,8 @@ static int decoupled_decay_run(const struct ob_recipe_context *ctx,
 
     /* Proposition 1: torch's weight_decay adds wd x to the gradient, so
      * SGD with wd = lambda / lr shrinks x by exactly lambda per step. */
-    snprintf(settings, sizeof settings, "lr=%.17g weight_decay=%.17g",
-             SGD_LR, SGD_DECAY / SGD_LR);
+    snprintf(settings, sizeof settings, "lr=%.17g weight_decay=%.17g", SGD_LR,
+             SGD_DECAY / SGD_LR);
     status = run_with("sgd", settings, 0.0, sgd_l2, err);
     if (status == OB_OK) {
         snprintf(settings, sizeof settings, "lr=%.17g", SGD_LR);
@@ -218,12 +219,12 @@ static int decoupled_decay_run(const struct ob_recipe_context *ctx,
         goto done;
     sgd_distance = path_distance(sgd_l2, sgdw);
     naive_distance = path_distance(scratch, sgdw);
-    snprintf(text, sizeof text, "SGD with L2 coefficient lambda/lr = %g "
+    snprintf(text, sizeof text,
+             "SGD with L2 coefficient lambda/lr = %g "
              "against SGD with decay lambda = %g per step: largest "
              "difference of the %d-step paths, relative",
              SGD_DECAY / SGD_LR, SGD_DECAY, STEPS);
-    ob_verdict_check(verdict, text, sgd_distance, 0.0, 1e-12,
-                     OB_CHECK_ABSOLUTE,
+    ob_verdict_check(verdict, text, sgd_distance, 0.0, 1e-12, OB_CHECK_ABSOLUTE,
                      "the two differ only in rounding (a few ulps a step "
                      "on a contracting map, so errors do not pile up); "
                      "1e-12 is far below the 1e-1 gap of a wrong "
@@ -232,8 +233,8 @@ static int decoupled_decay_run(const struct ob_recipe_context *ctx,
     /* Proposition 2: AdamW (torch multiplies weight_decay by lr, so
      * wd = lambda / lr gives the paper's decay lambda per step) against
      * Adam with every L2 coefficient of a wide sweep. */
-    snprintf(settings, sizeof settings, "lr=%.17g weight_decay=%.17g",
-             ADAM_LR, ADAM_DECAY / ADAM_LR);
+    snprintf(settings, sizeof settings, "lr=%.17g weight_decay=%.17g", ADAM_LR,
+             ADAM_DECAY / ADAM_LR);
     status = run_with("adamw", settings, 0.0, adamw, err);
     for (int i = 0; i < SWEEP && status == OB_OK; i++) {
         l2[i] = pow(10.0, -10.0 + 12.0 * i / (SWEEP - 1));
@@ -256,12 +257,12 @@ static int decoupled_decay_run(const struct ob_recipe_context *ctx,
     }
     if (status != OB_OK)
         goto done;
-    snprintf(text, sizeof text, "Adam with the best of %d L2 coefficients "
+    snprintf(text, sizeof text,
+             "Adam with the best of %d L2 coefficients "
              "(1e-10 to 1e2) against AdamW with decay %g per step: "
              "smallest largest-difference of the paths, relative",
              SWEEP, ADAM_DECAY);
-    ob_verdict_check(verdict, text, best_distance, 1e-3, 0.0,
-                     OB_CHECK_AT_LEAST,
+    ob_verdict_check(verdict, text, best_distance, 1e-3, 0.0, OB_CHECK_AT_LEAST,
                      "equivalence would show as rounding-level agreement, "
                      "as SGD's 1e-16; a gap of 1e-3 of the path's size is "
                      "13 orders above that and cannot come from rounding");
@@ -272,23 +273,25 @@ static int decoupled_decay_run(const struct ob_recipe_context *ctx,
     geometric = pow(1.0 - ADAM_DECAY, STEPS);
     ratio = adamw[(size_t)STEPS * DIM + 2] / start[2];
     l2_ratio = adam_l2[(size_t)STEPS * DIM + 2] / start[2];
-    snprintf(text, sizeof text, "AdamW: x3(%d)/x3(0) for the coordinate "
+    snprintf(text, sizeof text,
+             "AdamW: x3(%d)/x3(0) for the coordinate "
              "with zero loss gradient, against (1 - lr wd)^t = (1 - %g)^%d",
              STEPS, ADAM_DECAY, STEPS);
-    ob_verdict_check(verdict, text, ratio, geometric, 1e-12,
-                     OB_CHECK_RELATIVE,
+    ob_verdict_check(verdict, text, ratio, geometric, 1e-12, OB_CHECK_RELATIVE,
                      "each step multiplies by 1 - lr wd and rounds by at "
                      "most half an ulp: 2000 steps stay below 2.3e-13");
-    snprintf(text, sizeof text, "Adam + L2 (same wd): |x3(%d)/x3(0) - "
-             "(1 - %g)^%d| relative to the geometric value", STEPS,
-             ADAM_DECAY, STEPS);
-    ob_verdict_check(verdict, text, fabs(l2_ratio - geometric) / geometric,
-                     0.5, 0.0, OB_CHECK_AT_LEAST,
+    snprintf(text, sizeof text,
+             "Adam + L2 (same wd): |x3(%d)/x3(0) - "
+             "(1 - %g)^%d| relative to the geometric value",
+             STEPS, ADAM_DECAY, STEPS);
+    ob_verdict_check(verdict, text, fabs(l2_ratio - geometric) / geometric, 0.5,
+                     0.0, OB_CHECK_AT_LEAST,
                      "the claim is that only decoupled decay is geometric; "
                      "Adam's normalised L2 step is about lr per step, "
                      "so it departs by far more than half");
 
-    ob_verdict_note(verdict, "Conventions. torch.optim.SGD's weight_decay "
+    ob_verdict_note(verdict,
+                    "Conventions. torch.optim.SGD's weight_decay "
                     "adds wd x to the gradient (an L2 penalty of "
                     "wd/2 |x|^2). torch.optim.AdamW multiplies x by "
                     "(1 - lr wd) each step, so its wd is the paper's "
@@ -297,23 +300,22 @@ static int decoupled_decay_run(const struct ob_recipe_context *ctx,
                     "(wd = 0) with x shrunk by (1 - lambda) before each "
                     "step, the gradient taken before the shrink.",
                     ADAM_DECAY, ADAM_LR, ADAM_DECAY / ADAM_LR);
-    ob_verdict_note(verdict, "Measured: SGD + L2 %g and SGDW %g differ by "
+    ob_verdict_note(verdict,
+                    "Measured: SGD + L2 %g and SGDW %g differ by "
                     "%.3g of the path; with the coefficient lambda itself "
                     "instead of lambda/lr they differ by %.3g. Adam + L2 "
                     "comes closest to AdamW at coefficient %.3g (sweep "
                     "point %d of %d) and still differs by %.3g. The "
                     "zero-gradient coordinate under AdamW ends at %.6g of "
                     "its start (geometric: %.6g); under Adam + L2 at %.3g.",
-                    SGD_DECAY / SGD_LR, SGD_DECAY, sgd_distance,
-                    naive_distance, best_l2, best + 1, SWEEP, best_distance,
-                    ratio, geometric, l2_ratio);
+                    SGD_DECAY / SGD_LR, SGD_DECAY, sgd_distance, naive_distance,
+                    best_l2, best + 1, SWEEP, best_distance, ratio, geometric,
+                    l2_ratio);
 
-    status = write_files(ctx, (const double *[4]){sgd_l2, sgdw, adamw,
-                                                  adam_l2},
+    status = write_files(ctx, (const double *[4]){sgd_l2, sgdw, adamw, adam_l2},
                          l2, distance, err);
     if (status == OB_OK)
-        status = draw(ctx, verdict, best_l2, best_distance, sgd_distance,
-                      err);
+        status = draw(ctx, verdict, best_l2, best_distance, sgd_distance, err);
 done:
     free(storage);
     return status;

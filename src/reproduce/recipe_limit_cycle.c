@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define METHODS 3
-#define PUBLISHED_LOW 3.07
+#define METHODS        3
+#define PUBLISHED_LOW  3.07
 #define PUBLISHED_HIGH 3.46
 /* The last steps of a run, over which the amplitude is taken. */
 #define TAIL 200
@@ -40,7 +40,8 @@ struct method {
  * momentum (sqrt k - 1)/(sqrt k + 1) = 2/3, his tuning for strongly
  * convex functions. */
 static const struct method methods[METHODS] = {
-    {"heavy-ball", "heavy ball", "lr=0.1111111111111111 momentum=0.4444444444444444"},
+    {"heavy-ball", "heavy ball",
+     "lr=0.1111111111111111 momentum=0.4444444444444444"},
     {"gd", "gradient descent", "lr=0.07692307692307693"},
     {"nesterov", "Nesterov", "lr=0.04 momentum=0.6666666666666666 nesterov=1"},
 };
@@ -76,8 +77,8 @@ static int cycles(struct ob_optimizer *opt, double x0, size_t steps)
 }
 
 /* Bisects between a start that cycles and one that does not to 1e-9. */
-static double edge(struct ob_optimizer *opt, double inside,
-                   double outside, size_t steps)
+static double edge(struct ob_optimizer *opt, double inside, double outside,
+                   size_t steps)
 {
     while (fabs(inside - outside) > 1e-9) {
         double middle = 0.5 * (inside + outside);
@@ -145,7 +146,8 @@ static int draw(const struct ob_recipe_context *ctx,
     if (status != OB_OK)
         return status;
     out = chart.body;
-    fprintf(out, "set datafile separator ','\nset grid\n"
+    fprintf(out,
+            "set datafile separator ','\nset grid\n"
             "set multiplot layout 1,2\n"
             "set title 'final amplitude against the start x0 (shaded: "
             "published basin %.2f to %.2f)'\n"
@@ -163,9 +165,10 @@ static int draw(const struct ob_recipe_context *ctx,
             "'' every ::1 using 1:4 with lines lw 2 dt 2 "
             "lc rgb '#117733' title 'Nesterov (1/25, 2/3): converges "
             "everywhere'\n"
-            "unset object 1\nset xrange [*:*]\n", PUBLISHED_LOW,
-            PUBLISHED_HIGH, PUBLISHED_LOW, PUBLISHED_HIGH, TAIL);
-    fprintf(out, "set title 'heavy ball iterates: inside the basin (x0 = "
+            "unset object 1\nset xrange [*:*]\n",
+            PUBLISHED_LOW, PUBLISHED_HIGH, PUBLISHED_LOW, PUBLISHED_HIGH, TAIL);
+    fprintf(out,
+            "set title 'heavy ball iterates: inside the basin (x0 = "
             "%.4g) and just outside (x0 = %.4g)'\n"
             "set yrange [*:*]\n"
             "set xlabel 'step t'\nset ylabel 'x_t'\n"
@@ -178,7 +181,8 @@ static int draw(const struct ob_recipe_context *ctx,
             "ps 0.6 lc rgb '#332288' title 'x0 inside: cycles', "
             "'' every ::1 using 1:3 with linespoints pt 6 ps 0.6 "
             "lc rgb '#CC6677' title 'x0 outside: converges'\n"
-            "unset multiplot\n", 0.5 * (low + high), high + 0.05);
+            "unset multiplot\n",
+            0.5 * (low + high), high + 0.05);
     return ob_recipe_chart_finish(&chart, ctx, verdict, err);
 }
 
@@ -205,18 +209,18 @@ static int limit_cycle_run(const struct ob_recipe_context *ctx,
     if (amp == NULL)
         return ob_errorf(err, OB_ENOMEM, "out of memory");
     for (; made < METHODS && status == OB_OK; made++)
-        status = ob_recipe_optimizer(&opts[made], "sgd",
-                                     methods[made].settings, 1, err);
+        status = ob_recipe_optimizer(&opts[made], "sgd", methods[made].settings,
+                                     1, err);
     if (status != OB_OK) {
         made--;
         goto done;
     }
 
-    /* The scan: every start on the grid, every method; each thread steps
-     * its own copies of the optimizers (created like opts, which already
-     * validated the settings). */
-    #pragma omp parallel num_threads(ctx->threads > 0 ? ctx->threads \
-                                                     : omp_get_max_threads())
+/* The scan: every start on the grid, every method; each thread steps
+ * its own copies of the optimizers (created like opts, which already
+ * validated the settings). */
+#pragma omp parallel num_threads(ctx->threads > 0 ? ctx->threads               \
+                                                  : omp_get_max_threads())
     {
         struct ob_optimizer local[METHODS];
         struct ob_error local_err;
@@ -224,14 +228,14 @@ static int limit_cycle_run(const struct ob_recipe_context *ctx,
 
         for (; local_made < METHODS && local_status == OB_OK; local_made++)
             local_status = ob_recipe_optimizer(&local[local_made], "sgd",
-                                               methods[local_made].settings,
-                                               1, &local_err);
+                                               methods[local_made].settings, 1,
+                                               &local_err);
         if (local_status != OB_OK) {
             local_made--;
-            #pragma omp critical
+#pragma omp critical
             status = ob_errorf(err, local_status, "%s", local_err.message);
         }
-        #pragma omp for schedule(dynamic, 64)
+#pragma omp for schedule(dynamic, 64)
         for (size_t i = 0; i < count; i++)
             for (int m = 0; m < METHODS; m++)
                 amp[m * count + i] =
@@ -260,16 +264,14 @@ static int limit_cycle_run(const struct ob_recipe_context *ctx,
             size_t used = strlen(interval_text);
 
             snprintf(interval_text + used, sizeof interval_text - used,
-                     "%s[%.3f, %.3f]", used > 0 ? ", " : "", interval_from,
-                     x0);
+                     "%s[%.3f, %.3f]", used > 0 ? ", " : "", interval_from, x0);
         }
         for (int m = 1; m < METHODS; m++)
             worst[m] = fmax(worst[m], amp[m * count + i]);
     }
     {
         double middle = 0.5 * (PUBLISHED_LOW + PUBLISHED_HIGH);
-        size_t i = (size_t)floor((middle - from) / spacing + 0.5), a = i,
-               b = i;
+        size_t i = (size_t)floor((middle - from) / spacing + 0.5), a = i, b = i;
 
         if (amp[i] > 1e-6) {
             while (a > 0 && amp[a - 1] > 1e-6)
@@ -286,8 +288,8 @@ static int limit_cycle_run(const struct ob_recipe_context *ctx,
     }
 
     /* Files: the scan, and two heavy-ball paths either side of the edge. */
-    status = ob_recipe_csv_open(ctx, "basin.csv",
-                                "x0,heavy_ball,gd,nesterov", &file, err);
+    status = ob_recipe_csv_open(ctx, "basin.csv", "x0,heavy_ball,gd,nesterov",
+                                &file, err);
     if (status != OB_OK)
         goto done;
     for (size_t i = 0; i < count; i++) {
@@ -301,11 +303,10 @@ static int limit_cycle_run(const struct ob_recipe_context *ctx,
     status = ob_atomic_commit(&file, err);
     if (status != OB_OK)
         goto done;
-    amplitude(&opts[0], isnan(low) ? 3.3 : 0.5 * (low + high), 60,
-              paths[0]);
+    amplitude(&opts[0], isnan(low) ? 3.3 : 0.5 * (low + high), 60, paths[0]);
     amplitude(&opts[0], isnan(high) ? 3.5 : high + 0.05, 60, paths[1]);
-    status = ob_recipe_csv_open(ctx, "paths.csv",
-                                "step,x_inside,x_outside", &file, err);
+    status = ob_recipe_csv_open(ctx, "paths.csv", "step,x_inside,x_outside",
+                                &file, err);
     if (status != OB_OK)
         goto done;
     for (int t = 0; t <= 60; t++) {
@@ -327,34 +328,37 @@ static int limit_cycle_run(const struct ob_recipe_context *ctx,
 
         for (k = centre; k > 0 && cycles(&opts[0], k / 100.0, steps); k--)
             grid_low = k / 100.0;
-        for (k = centre; k < 1000 && cycles(&opts[0], k / 100.0, steps);
-             k++)
+        for (k = centre; k < 1000 && cycles(&opts[0], k / 100.0, steps); k++)
             grid_high = k / 100.0;
     }
     period = cycle_period(&opts[0], 0.5 * (PUBLISHED_LOW + PUBLISHED_HIGH),
                           steps, cycle, &cycle_count);
 
-    ob_verdict_check(verdict, "heavy ball: lowest start of the cycling "
-                     "run of a 0.01 grid (x0 = k/100) around 3.26", grid_low, PUBLISHED_LOW, 1e-9,
-                     OB_CHECK_ABSOLUTE, "the paper's edges are hundredths; "
+    ob_verdict_check(verdict,
+                     "heavy ball: lowest start of the cycling "
+                     "run of a 0.01 grid (x0 = k/100) around 3.26",
+                     grid_low, PUBLISHED_LOW, 1e-9, OB_CHECK_ABSOLUTE,
+                     "the paper's edges are hundredths; "
                      "read as a scan at that spacing both must match "
                      "exactly (1e-9 only absorbs the grid's rounding). The "
                      "bisected edges are in the notes");
-    ob_verdict_check(verdict, "heavy ball: highest start of that run", grid_high,
-                     PUBLISHED_HIGH, 1e-9, OB_CHECK_ABSOLUTE,
+    ob_verdict_check(verdict, "heavy ball: highest start of that run",
+                     grid_high, PUBLISHED_HIGH, 1e-9, OB_CHECK_ABSOLUTE,
                      "as above: an exact match on the 0.01 grid");
     for (int m = 1; m < METHODS; m++) {
-        snprintf(text, sizeof text, "%s: largest amplitude over the last "
+        snprintf(text, sizeof text,
+                 "%s: largest amplitude over the last "
                  "%d of %zu steps, over all %zu starts in [%g, %g]",
                  methods[m].label, TAIL, steps, count, from, to);
-        ob_verdict_check(verdict, text, worst[m], 1e-6, 0.0,
-                         OB_CHECK_AT_MOST, "the paper: it converges from "
+        ob_verdict_check(verdict, text, worst[m], 1e-6, 0.0, OB_CHECK_AT_MOST,
+                         "the paper: it converges from "
                          "every start. A converging run is at rounding "
                          "level long before the end; a cycle is of order "
                          "1, so 1e-6 separates the two by far");
     }
 
-    ob_verdict_note(verdict, "Conventions. torch's heavy ball (v = mu v + "
+    ob_verdict_note(verdict,
+                    "Conventions. torch's heavy ball (v = mu v + "
                     "g, x -= lr v) is Polyak's x_{t+1} = x_t - lr g_t + mu "
                     "(x_t - x_{t-1}) started with x_{-1} = x_0 (the first "
                     "step has no momentum). Heavy ball at the tuning that "
@@ -363,14 +367,15 @@ static int limit_cycle_run(const struct ob_recipe_context *ctx,
                     "m) = 1/13. Nesterov at lr = 1/L = 1/25, momentum = "
                     "(sqrt k - 1)/(sqrt k + 1) = 2/3 (torch's form; its "
                     "iterates are Nesterov's look-ahead points).");
-    ob_verdict_note(verdict, "Measured: the basin's edges, bisected to "
+    ob_verdict_note(verdict,
+                    "Measured: the basin's edges, bisected to "
                     "1e-9, are x0 = %.6f and %.6f; on a 0.01 scan the "
                     "lowest and highest cycling starts are %.2f and %.2f. "
                     "Read as rounded to two decimals instead, the paper's "
                     "%.2f would put the lower edge within 0.005 of it; "
                     "ours is %.4f away, %s. From x0 = %.3g the heavy ball "
-                    "settles on a cycle of period %d through %s.", low,
-                    high, grid_low, grid_high, PUBLISHED_LOW,
+                    "settles on a cycle of period %d through %s.",
+                    low, high, grid_low, grid_high, PUBLISHED_LOW,
                     fabs(PUBLISHED_LOW - low),
                     fabs(PUBLISHED_LOW - low) <= 0.005
                         ? "which agrees"
@@ -378,7 +383,8 @@ static int limit_cycle_run(const struct ob_recipe_context *ctx,
                           "scan's, not rounded edges",
                     0.5 * (PUBLISHED_LOW + PUBLISHED_HIGH), period,
                     cycle_text(cycle, cycle_count));
-    ob_verdict_note(verdict, "The paper names one basin. Over %zu starts "
+    ob_verdict_note(verdict,
+                    "The paper names one basin. Over %zu starts "
                     "from %g to %g (spacing %g, %zu steps each) the heavy "
                     "ball cycles from %zu, in %zu intervals: %s. So "
                     "[3.07, 3.46] is not the only set of starts that "

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define METHODS 4
+#define METHODS    4
 #define CONDITIONS 3
 
 static const double conditions[CONDITIONS] = {10.0, 100.0, 1000.0};
@@ -20,8 +20,8 @@ static const double conditions[CONDITIONS] = {10.0, 100.0, 1000.0};
 #define STEP_BUDGET 600.0
 
 struct method {
-    const char *name;     /* CSV and chart name */
-    const char *label;    /* chart legend */
+    const char *name;  /* CSV and chart name */
+    const char *label; /* chart legend */
     const char *rate_text;
 };
 
@@ -37,8 +37,7 @@ static const struct method methods[METHODS] = {
  * step lr and momentum beta; torch's Nesterov iterates are the look-ahead
  * points y_t of Nesterov's scheme with step lr and momentum beta, so the
  * parameters carry over unchanged (derivation in the verdict notes). */
-static void tuning(int m, double k, double *lr, double *momentum,
-                   double *rate)
+static void tuning(int m, double k, double *lr, double *momentum, double *rate)
 {
     double s = sqrt(k), r = sqrt(3.0 * k + 1.0);
 
@@ -154,12 +153,11 @@ static double closed_form_gap(const double *path, size_t steps, double rho)
         for (size_t t = 0; t <= steps; t++) {
             double power = pow(z, (double)t);
             double closed = (u0 + slope * (double)t) * power;
-            double envelope = (fabs(u0) + fabs(slope) * (double)t) *
-                              fabs(power);
+            double envelope =
+                (fabs(u0) + fabs(slope) * (double)t) * fabs(power);
 
             if (envelope > 0.0)
-                worst = fmax(worst, fabs(path[2 * t + c] - closed) /
-                                        envelope);
+                worst = fmax(worst, fabs(path[2 * t + c] - closed) / envelope);
         }
     }
     return worst;
@@ -209,21 +207,26 @@ static int draw(const struct ob_recipe_context *ctx,
           out);
     fputs("plot ", out);
     for (int m = 0; m < METHODS; m++)
-        fprintf(out, "%s(x)) with lines lw 2 lc rgb '%s' title '%s: %s', "
+        fprintf(out,
+                "%s(x)) with lines lw 2 lc rgb '%s' title '%s: %s', "
                 "'rates.csv' every ::1 using (strcol(1) eq '%s' ? $2 : NaN)"
                 ":(decade($5)) with points pt 7 ps 1.5 "
                 "lc rgb '%s' notitle%s",
-                m == 0 ? "decade(gd" : m == 1 ? "decade(hb"
-                         : m == 2 ? "decade(nag" : "decade(nagl",
+                m == 0   ? "decade(gd"
+                : m == 1 ? "decade(hb"
+                : m == 2 ? "decade(nag"
+                         : "decade(nagl",
                 colours[m], methods[m].label, methods[m].rate_text,
                 methods[m].name, colours[m], m + 1 < METHODS ? ", " : "\n");
     fputs("set title 'distance to the minimum, k = 100'\n"
           "set logscale y\nunset logscale x\nset xrange [0:1000]\n"
           "set format y '10^{%L}'\nset yrange [1e-16:10]\n"
           "set xlabel 'step'\nset ylabel '|(x, y)|'\nset key top right\n"
-          "plot ", out);
+          "plot ",
+          out);
     for (int m = 0; m < METHODS; m++)
-        fprintf(out, "'trace.csv' every ::1 using (strcol(1) eq '%s' ? $3 : NaN):4 "
+        fprintf(out,
+                "'trace.csv' every ::1 using (strcol(1) eq '%s' ? $3 : NaN):4 "
                 "with lines lw 2 lc rgb '%s' title '%s'%s",
                 methods[m].name, colours[m], methods[m].label,
                 m + 1 < METHODS ? ", " : "\n");
@@ -241,7 +244,8 @@ static int linear_rates_run(const struct ob_recipe_context *ctx,
 
     status = ob_recipe_csv_open(ctx, "rates.csv",
                                 "method,k,lr,momentum,measured_rate,"
-                                "published_rate,steps", &rates, err);
+                                "published_rate,steps",
+                                &rates, err);
     if (status != OB_OK)
         return status;
     status = ob_recipe_csv_open(ctx, "trace.csv", "method,k,step,distance",
@@ -282,16 +286,17 @@ static int linear_rates_run(const struct ob_recipe_context *ctx,
             fputc(',', rates.stream);
             ob_write_double(rates.stream, rate);
             fprintf(rates.stream, ",%zu\n", steps);
-            if (k == 100.0 && write_trace(trace.stream, m, k, path,
-                                          steps) != 0)
+            if (k == 100.0 && write_trace(trace.stream, m, k, path, steps) != 0)
                 status = ob_errorf(err, OB_EIO, "cannot write trace.csv");
 
             /* Compared on 1 - rho, the gap per step, since rho itself is
              * near 1 for every method at k = 1000. */
-            snprintf(text, sizeof text, "%s, k = %g: 1 - rho, with rho "
+            snprintf(text, sizeof text,
+                     "%s, k = %g: 1 - rho, with rho "
                      "fitted over %zu steps; published rho = %s",
                      methods[m].label, k, steps, methods[m].rate_text);
-            snprintf(why, sizeof why, "the fit window sees the error fall "
+            snprintf(why, sizeof why,
+                     "the fit window sees the error fall "
                      "by e^-%.0f; transients and the bounded wobble of "
                      "complex roots move the slope by at most a few "
                      "1e-4 of 1 - rho; %s leaves room, while the next "
@@ -300,16 +305,17 @@ static int linear_rates_run(const struct ob_recipe_context *ctx,
                      (ctx->fast ? 0.25 : 1.0) * STEP_BUDGET * 0.9,
                      ctx->fast ? "3e-3" : "1e-3");
             ob_verdict_check(verdict, text, 1.0 - measured, 1.0 - rate,
-                             ctx->fast ? 3e-3 : 1e-3, OB_CHECK_RELATIVE,
-                             why);
+                             ctx->fast ? 3e-3 : 1e-3, OB_CHECK_RELATIVE, why);
             if (m == 1) {
-                snprintf(text, sizeof text, "heavy ball, k = %g: largest "
+                snprintf(text, sizeof text,
+                         "heavy ball, k = %g: largest "
                          "gap between the iterates and the double-root "
                          "closed form (c0 + c1 t)(+-rho)^t, relative to "
-                         "its envelope", k);
+                         "its envelope",
+                         k);
                 ob_verdict_check(verdict, text,
-                                 closed_form_gap(path, steps, rate), 0.0,
-                                 1e-7, OB_CHECK_ABSOLUTE,
+                                 closed_form_gap(path, steps, rate), 0.0, 1e-7,
+                                 OB_CHECK_ABSOLUTE,
                                  "lr and momentum rounded to doubles split "
                                  "the double root by about sqrt(eps) = "
                                  "1.5e-8, drifting the iterates from the "
@@ -334,7 +340,8 @@ static int linear_rates_run(const struct ob_recipe_context *ctx,
     if (status != OB_OK)
         return status;
 
-    ob_verdict_note(verdict, "Tunings (m = 1, L = k). Gradient descent: "
+    ob_verdict_note(verdict,
+                    "Tunings (m = 1, L = k). Gradient descent: "
                     "lr = 2/(L + m). Heavy ball (Polyak): lr = 4/(sqrt L + "
                     "sqrt m)^2, momentum = ((sqrt k - 1)/(sqrt k + 1))^2. "
                     "Nesterov with step 1/L and momentum (sqrt k - 1)/"
@@ -343,7 +350,8 @@ static int linear_rates_run(const struct ob_recipe_context *ctx,
                     "Nesterov tuned for quadratics by Lessard et al.: "
                     "lr = 4/(3L + m), momentum = (sqrt(3k + 1) - 2)/"
                     "(sqrt(3k + 1) + 2), rate 1 - 2/sqrt(3k + 1).");
-    ob_verdict_note(verdict, "Conventions. torch's SGD with momentum keeps "
+    ob_verdict_note(verdict,
+                    "Conventions. torch's SGD with momentum keeps "
                     "v = mu v + g and steps x -= lr v; since x_t - x_{t-1} "
                     "= -lr v_{t-1}, this is Polyak's x_{t+1} = x_t - lr "
                     "g_t + mu (x_t - x_{t-1}) with x_{-1} = x_0. torch's "
@@ -355,19 +363,21 @@ static int linear_rates_run(const struct ob_recipe_context *ctx,
                     "mu = b, so the parameters carry over unchanged and "
                     "the measured points are the y_t, which converge at "
                     "the same rate.");
-    ob_verdict_note(verdict, "Measuring. Each coordinate of these methods "
-                    "follows a two-term linear recurrence. At the heavy "
-                    "ball's optimal tuning both of its roots are double "
-                    "(rho for x, -rho for y), so the iterates are (c0 + c1 "
-                    "t) rho^t: a ratio over a short window would read the "
-                    "factor t as a slower rate. The rate is therefore "
-                    "fitted as log|state| = a + p log t + t log rho over "
-                    "the last 90%% of a run long enough for the error to "
-                    "fall by e^-%.0f, and the heavy ball's iterates are "
-                    "also compared with the double-root closed form "
-                    "itself. rates.csv holds every fitted rate; trace.csv "
-                    "the distance to the minimum at k = 100 over the first 1000 steps.",
-                    (ctx->fast ? 0.25 : 1.0) * STEP_BUDGET);
+    ob_verdict_note(
+        verdict,
+        "Measuring. Each coordinate of these methods "
+        "follows a two-term linear recurrence. At the heavy "
+        "ball's optimal tuning both of its roots are double "
+        "(rho for x, -rho for y), so the iterates are (c0 + c1 "
+        "t) rho^t: a ratio over a short window would read the "
+        "factor t as a slower rate. The rate is therefore "
+        "fitted as log|state| = a + p log t + t log rho over "
+        "the last 90%% of a run long enough for the error to "
+        "fall by e^-%.0f, and the heavy ball's iterates are "
+        "also compared with the double-root closed form "
+        "itself. rates.csv holds every fitted rate; trace.csv "
+        "the distance to the minimum at k = 100 over the first 1000 steps.",
+        (ctx->fast ? 0.25 : 1.0) * STEP_BUDGET);
     return draw(ctx, verdict, err);
 }
 

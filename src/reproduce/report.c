@@ -137,8 +137,10 @@ static void report_recipe(FILE *html, FILE *md, const char *dir,
 
     snprintf(path, sizeof path, "%s/%s/verdict.json", dir, recipe->name);
     root = json_object_from_file(path);
-    fprintf(html, "<div class=\"recipe\" id=\"%s\">\n<div class=\"text\">\n"
-            "<h2>%s: ", recipe->name, recipe->name);
+    fprintf(html,
+            "<div class=\"recipe\" id=\"%s\">\n<div class=\"text\">\n"
+            "<h2>%s: ",
+            recipe->name, recipe->name);
     html_text(html, recipe->title);
     fputs("</h2>\n<p><i>", html);
     html_text(html, recipe->citation);
@@ -154,25 +156,27 @@ static void report_recipe(FILE *html, FILE *md, const char *dir,
     }
 
     (*total)++;
-    failures = json_object_get_int(json_object_object_get(root,
-                                                          "failures"));
+    failures = json_object_get_int(json_object_object_get(root, "failures"));
     checks = json_object_object_get(root, "checks");
-    if (failures > 0 || checks == NULL ||
-        json_object_array_length(checks) == 0)
+    if (failures > 0 || checks == NULL || json_object_array_length(checks) == 0)
         (*failing)++;
     fprintf(html, "<p><b>Verdict:</b> <span class=\"%s\">%s</span>%s</p>\n",
             failures == 0 ? "pass" : "fail",
             failures == 0 ? "the claim held" : "the claim did not hold here",
             json_object_get_boolean(json_object_object_get(root, "fast"))
-                ? " (fast version)" : "");
+                ? " (fast version)"
+                : "");
     fprintf(md, "**Verdict: %s**%s\n\n",
             failures == 0 ? "the claim held" : "the claim did not hold here",
             json_object_get_boolean(json_object_object_get(root, "fast"))
-                ? " (fast version)" : "");
+                ? " (fast version)"
+                : "");
     fputs("<table>\n<tr><th>check</th><th>measured</th><th>expected</th>"
-          "<th>tolerance</th><th>why</th><th>result</th></tr>\n", html);
+          "<th>tolerance</th><th>why</th><th>result</th></tr>\n",
+          html);
     fputs("| check | measured | expected | tolerance | why | result |\n"
-          "|---|---|---|---|---|---|\n", md);
+          "|---|---|---|---|---|---|\n",
+          md);
     for (size_t i = 0; checks != NULL && i < json_object_array_length(checks);
          i++) {
         json_object *c = json_object_array_get_idx(checks, i);
@@ -189,10 +193,12 @@ static void report_recipe(FILE *html, FILE *md, const char *dir,
         html_text(html, field_string(c, "why"));
         fprintf(html, "</td><td class=\"%s\">%s</td></tr>\n",
                 strcmp(result, "pass") == 0 ? "pass" : "fail", result);
-        fprintf(md, "| %s | %s | %s | %s | %s | %s |\n",
-                field_string(c, "description"), measured, expected,
-                field_string(c, "tolerance"), field_string(c, "why"),
-                result);
+        fputs("| ", md);
+        ob_markdown_cell(md, field_string(c, "description"));
+        fprintf(md, " | %s | %s | %s | ", measured, expected,
+                field_string(c, "tolerance"));
+        ob_markdown_cell(md, field_string(c, "why"));
+        fprintf(md, " | %s |\n", result);
     }
     fputs("</table>\n", html);
     if (field_string(root, "notes")[0] != '\0') {
@@ -205,12 +211,46 @@ static void report_recipe(FILE *html, FILE *md, const char *dir,
         snprintf(chart_path, sizeof chart_path, "%s/%s/%s.svg", dir,
                  recipe->name, chart);
         inline_svg(html, chart_path);
-        fprintf(md, "\n![%s](%s/%s.png)\n", recipe->title, recipe->name,
-                chart);
+        fprintf(md, "\n![%s](%s/%s.png)\n", recipe->title, recipe->name, chart);
     }
     fputs("</div>\n</div>\n", html);
     fputs("\n", md);
     json_object_put(root);
+}
+
+/* One line per recipe at the top: its verdict, linking to its section. */
+static void summary(FILE *html, FILE *md, const char *dir)
+{
+    fputs("<table>\n<tr><th>recipe</th><th>source</th><th>verdict</th>"
+          "</tr>\n",
+          html);
+    fputs("| recipe | source | verdict |\n|---|---|---|\n", md);
+    for (size_t i = 0; i < ob_recipe_count; i++) {
+        const struct ob_recipe *recipe = ob_recipes[i];
+        char path[4096];
+        json_object *root;
+        const char *verdict = "not run", *class = "missing";
+
+        snprintf(path, sizeof path, "%s/%s/verdict.json", dir, recipe->name);
+        root = json_object_from_file(path);
+        if (root != NULL) {
+            int failures =
+                json_object_get_int(json_object_object_get(root, "failures"));
+
+            verdict = failures == 0 ? "the claim held"
+                                    : "the claim did not hold here";
+            class = failures == 0 ? "pass" : "fail";
+        }
+        fprintf(html, "<tr><td><a href=\"#%s\">%s</a></td><td>", recipe->name,
+                recipe->name);
+        html_text(html, recipe->citation);
+        fprintf(html, "</td><td class=\"%s\">%s</td></tr>\n", class, verdict);
+        fprintf(md, "| %s | %s | %s |\n", recipe->name, recipe->citation,
+                verdict);
+        json_object_put(root);
+    }
+    fputs("</table>\n", html);
+    fputs("\n", md);
 }
 
 int ob_report_write(const char *dir, size_t *total, size_t *failing,
@@ -236,6 +276,7 @@ int ob_report_write(const char *dir, size_t *total, size_t *failing,
 
     fputs(page_head, html.stream);
     fputs("# optbench: reproduced results\n\n", md.stream);
+    summary(html.stream, md.stream, dir);
     for (size_t i = 0; i < ob_recipe_count; i++)
         report_recipe(html.stream, md.stream, dir, ob_recipes[i], total,
                       failing);

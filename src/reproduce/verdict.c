@@ -33,11 +33,9 @@ static void copy_text(char *out, const char *text)
 }
 
 enum ob_check_result ob_verdict_check(struct ob_recipe_verdict *verdict,
-                                      const char *description,
-                                      double measured, double expected,
-                                      double tolerance,
-                                      enum ob_check_kind kind,
-                                      const char *why)
+                                      const char *description, double measured,
+                                      double expected, double tolerance,
+                                      enum ob_check_kind kind, const char *why)
 {
     int full = verdict->check_count == OB_VERDICT_MAX_CHECKS;
     struct ob_recipe_check *check = next_check(verdict);
@@ -75,8 +73,8 @@ enum ob_check_result ob_verdict_check(struct ob_recipe_verdict *verdict,
     return check->result;
 }
 
-void ob_verdict_skip(struct ob_recipe_verdict *verdict,
-                     const char *description, const char *reason)
+void ob_verdict_skip(struct ob_recipe_verdict *verdict, const char *description,
+                     const char *reason)
 {
     int full = verdict->check_count == OB_VERDICT_MAX_CHECKS;
     struct ob_recipe_check *check = next_check(verdict);
@@ -88,8 +86,7 @@ void ob_verdict_skip(struct ob_recipe_verdict *verdict,
     check->result = full ? OB_CHECK_FAILED : OB_CHECK_SKIPPED;
 }
 
-void ob_verdict_note(struct ob_recipe_verdict *verdict, const char *format,
-                     ...)
+void ob_verdict_note(struct ob_recipe_verdict *verdict, const char *format, ...)
 {
     size_t room = OB_VERDICT_NOTES - verdict->notes_length;
     va_list args;
@@ -104,12 +101,12 @@ void ob_verdict_note(struct ob_recipe_verdict *verdict, const char *format,
     if (room <= 1)
         return;
     va_start(args, format);
-    length = vsnprintf(verdict->notes + verdict->notes_length, room, format,
-                       args);
+    length =
+        vsnprintf(verdict->notes + verdict->notes_length, room, format, args);
     va_end(args);
     if (length > 0)
-        verdict->notes_length += (size_t)length < room ? (size_t)length
-                                                       : room - 1;
+        verdict->notes_length +=
+            (size_t)length < room ? (size_t)length : room - 1;
 }
 
 size_t ob_verdict_failures(const struct ob_recipe_verdict *verdict)
@@ -119,6 +116,15 @@ size_t ob_verdict_failures(const struct ob_recipe_verdict *verdict)
     for (size_t i = 0; i < verdict->check_count; i++)
         failures += verdict->checks[i].result != OB_CHECK_PASSED;
     return failures;
+}
+
+void ob_markdown_cell(FILE *out, const char *text)
+{
+    for (const char *c = text; *c != '\0'; c++) {
+        if (*c == '|')
+            fputc('\\', out);
+        fputc(*c == '\n' ? ' ' : *c, out);
+    }
 }
 
 static const char *result_name(enum ob_check_result result)
@@ -153,15 +159,13 @@ static void tolerance_text(const struct ob_recipe_check *check, char *out,
         if (check->tolerance == 0.0)
             snprintf(out, size, "at most expected");
         else
-            snprintf(out, size, "at most expected + %.3g",
-                     check->tolerance);
+            snprintf(out, size, "at most expected + %.3g", check->tolerance);
         break;
     case OB_CHECK_AT_LEAST:
         if (check->tolerance == 0.0)
             snprintf(out, size, "at least expected");
         else
-            snprintf(out, size, "at least expected - %.3g",
-                     check->tolerance);
+            snprintf(out, size, "at least expected - %.3g", check->tolerance);
         break;
     }
 }
@@ -177,8 +181,7 @@ static void number_text(double value, char *out, size_t size)
 
 static void write_markdown(FILE *out, const struct ob_recipe *recipe,
                            const struct ob_recipe_verdict *verdict,
-                           const struct ob_recipe_context *ctx,
-                           double seconds)
+                           const struct ob_recipe_context *ctx, double seconds)
 {
     size_t failures = ob_verdict_failures(verdict);
 
@@ -187,12 +190,13 @@ static void write_markdown(FILE *out, const struct ob_recipe *recipe,
             recipe->claim);
     fprintf(out, "**Verdict: %s** (%zu of %zu checks pass%s; %.1f s)\n\n",
             failures == 0 && verdict->check_count > 0 ? "the claim held"
-                                                       : "the claim did not "
-                                                         "hold here",
+                                                      : "the claim did not "
+                                                        "hold here",
             verdict->check_count - failures, verdict->check_count,
             ctx->fast ? "; fast version" : "", seconds);
     fputs("| check | measured | expected | tolerance | why this tolerance "
-          "| result |\n|---|---|---|---|---|---|\n", out);
+          "| result |\n|---|---|---|---|---|---|\n",
+          out);
     for (size_t i = 0; i < verdict->check_count; i++) {
         const struct ob_recipe_check *c = &verdict->checks[i];
         char measured[32], expected[32], tolerance[64];
@@ -200,9 +204,11 @@ static void write_markdown(FILE *out, const struct ob_recipe *recipe,
         number_text(c->measured, measured, sizeof measured);
         number_text(c->expected, expected, sizeof expected);
         tolerance_text(c, tolerance, sizeof tolerance);
-        fprintf(out, "| %s | %s | %s | %s | %s | %s |\n", c->description,
-                measured, expected, tolerance, c->why,
-                result_name(c->result));
+        fputs("| ", out);
+        ob_markdown_cell(out, c->description);
+        fprintf(out, " | %s | %s | %s | ", measured, expected, tolerance);
+        ob_markdown_cell(out, c->why);
+        fprintf(out, " | %s |\n", result_name(c->result));
     }
     if (verdict->notes_length > 0)
         fprintf(out, "\n## Notes\n\n%s\n", verdict->notes);
@@ -232,9 +238,9 @@ static json_object *verdict_json(const struct ob_recipe *recipe,
     json_object_object_add(root, "name", json_object_new_string(recipe->name));
     json_object_object_add(root, "fast", json_object_new_boolean(ctx->fast));
     json_object_object_add(root, "seconds", json_object_new_double(seconds));
-    json_object_object_add(root, "failures",
-                           json_object_new_int((int)ob_verdict_failures(
-                               verdict)));
+    json_object_object_add(
+        root, "failures",
+        json_object_new_int((int)ob_verdict_failures(verdict)));
     for (size_t i = 0; i < verdict->check_count; i++) {
         const struct ob_recipe_check *c = &verdict->checks[i];
         json_object *item = json_object_new_object();
@@ -249,8 +255,7 @@ static json_object *verdict_json(const struct ob_recipe *recipe,
                                json_object_new_string(tolerance));
         json_object_object_add(item, "why", json_object_new_string(c->why));
         json_object_object_add(item, "result",
-                               json_object_new_string(result_name(
-                                   c->result)));
+                               json_object_new_string(result_name(c->result)));
         json_object_array_add(checks, item);
     }
     json_object_object_add(root, "checks", checks);
@@ -265,8 +270,8 @@ static json_object *verdict_json(const struct ob_recipe *recipe,
 
 int ob_verdict_write(const struct ob_recipe *recipe,
                      const struct ob_recipe_verdict *verdict,
-                     const struct ob_recipe_context *ctx,
-                     double seconds, struct ob_error *err)
+                     const struct ob_recipe_context *ctx, double seconds,
+                     struct ob_error *err)
 {
     struct ob_atomic_file file;
     char path[4096];
@@ -346,8 +351,7 @@ int ob_recipe_chart_finish(struct ob_recipe_chart *chart,
     if (fclose(chart->body) != 0) {
         chart->body = NULL;
         ob_recipe_chart_abort(chart);
-        return ob_errorf(err, OB_ENOMEM, "no memory for chart %s",
-                         chart->stem);
+        return ob_errorf(err, OB_ENOMEM, "no memory for chart %s", chart->stem);
     }
     chart->body = NULL;
     snprintf(name, sizeof name, "%s.gp", chart->stem);
@@ -361,14 +365,16 @@ int ob_recipe_chart_finish(struct ob_recipe_chart *chart,
     /* The same commands drawn twice: PNG to look at, SVG for the report. */
     fprintf(file.stream, "# Run from this folder: gnuplot %s.gp\n",
             chart->stem);
-    fprintf(file.stream, "set terminal pngcairo size %d,%d font ',10'\n"
-            "set output '%s.png'\n", chart->width, chart->height,
-            chart->stem);
+    fprintf(file.stream,
+            "set terminal pngcairo size %d,%d font ',10'\n"
+            "set output '%s.png'\n",
+            chart->width, chart->height, chart->stem);
     fwrite(chart->text, 1, chart->length, file.stream);
-    fprintf(file.stream, "\nunset output\nreset\n"
+    fprintf(file.stream,
+            "\nunset output\nreset\n"
             "set terminal svg size %d,%d dynamic font ',10'\n"
-            "set output '%s.svg'\n", chart->width, chart->height,
-            chart->stem);
+            "set output '%s.svg'\n",
+            chart->width, chart->height, chart->stem);
     fwrite(chart->text, 1, chart->length, file.stream);
     fputs("\nunset output\n", file.stream);
     ob_recipe_chart_abort(chart);
@@ -378,9 +384,11 @@ int ob_recipe_chart_finish(struct ob_recipe_chart *chart,
 
     snprintf(verdict->chart, sizeof verdict->chart, "%s", chart->stem);
     if (!ob_program_available("gnuplot")) {
-        ob_verdict_note(verdict, "gnuplot was not found, so %s.png was not "
+        ob_verdict_note(verdict,
+                        "gnuplot was not found, so %s.png was not "
                         "drawn: install gnuplot-nox, then run `gnuplot "
-                        "%s.gp` in this folder.", chart->stem, chart->stem);
+                        "%s.gp` in this folder.",
+                        chart->stem, chart->stem);
         return OB_OK;
     }
     status = ob_chart_draw(ctx->dir, chart->stem, err);
@@ -389,10 +397,8 @@ int ob_recipe_chart_finish(struct ob_recipe_chart *chart,
     return status;
 }
 
-int ob_recipe_run_suite(const struct ob_recipe_context *ctx,
-                        const char *file, double steps_scale, size_t seeds,
-                        char *results_dir, size_t size,
-                        struct ob_error *err)
+int ob_recipe_run_suite(const struct ob_recipe_context *ctx, const char *file,
+                        char *results_dir, size_t size, struct ob_error *err)
 {
     struct ob_suite_options options;
     struct ob_suite_report report;
@@ -412,32 +418,12 @@ int ob_recipe_run_suite(const struct ob_recipe_context *ctx,
     if (status != OB_OK)
         return status;
 
-    /* The fast versions shorten every budget by one factor. */
-    if (steps_scale < 1.0) {
-        suite.steps = (size_t)fmax(1.0, floor((double)suite.steps *
-                                              steps_scale));
-        if (suite.epochs > 0)
-            suite.epochs = (size_t)fmax(1.0, floor((double)suite.epochs *
-                                                   steps_scale));
-        for (size_t i = 0; i < suite.problem_count; i++) {
-            struct ob_suite_problem *p = &suite.problems[i];
-
-            if (p->steps > 0)
-                p->steps = (size_t)fmax(1.0, floor((double)p->steps *
-                                                   steps_scale));
-            if (p->epochs > 0)
-                p->epochs = (size_t)fmax(1.0, floor((double)p->epochs *
-                                                    steps_scale));
-        }
-    }
     memset(&options, 0, sizeof options);
     options.out_dir = out;
     options.threads = ctx->threads;
-    options.seeds = seeds;
     status = ob_suite_run(&suite, &options, &report, err);
-    if (status == OB_OK &&
-        snprintf(results_dir, size, "%s/results/%s", out, suite.name) >=
-            (int)size)
+    if (status == OB_OK && snprintf(results_dir, size, "%s/results/%s", out,
+                                    suite.name) >= (int)size)
         status = ob_errorf(err, OB_EIO, "path too long: %s/results/%s", out,
                            suite.name);
     ob_suite_free(&suite);
@@ -452,10 +438,9 @@ static double wall_seconds(void)
     return (double)now.tv_sec + 1e-9 * (double)now.tv_nsec;
 }
 
-int ob_recipe_execute(const struct ob_recipe *recipe, const char *dir,
-                      int fast, int threads,
-                      struct ob_recipe_verdict *verdict, double *seconds,
-                      struct ob_error *err)
+int ob_recipe_execute(const struct ob_recipe *recipe, const char *dir, int fast,
+                      int threads, struct ob_recipe_verdict *verdict,
+                      double *seconds, struct ob_error *err)
 {
     struct ob_recipe_context ctx;
     char recipe_dir[4096];
@@ -464,8 +449,8 @@ int ob_recipe_execute(const struct ob_recipe *recipe, const char *dir,
 
     ob_verdict_clear(verdict);
     *seconds = 0.0;
-    status = ob_path_join(recipe_dir, sizeof recipe_dir, dir, recipe->name,
-                          err);
+    status =
+        ob_path_join(recipe_dir, sizeof recipe_dir, dir, recipe->name, err);
     if (status == OB_OK)
         status = ob_make_dirs(recipe_dir, err);
     if (status != OB_OK)
@@ -481,8 +466,7 @@ int ob_recipe_execute(const struct ob_recipe *recipe, const char *dir,
 }
 
 int ob_recipe_optimizer(struct ob_optimizer *opt, const char *type,
-                        const char *settings, size_t n,
-                        struct ob_error *err)
+                        const char *settings, size_t n, struct ob_error *err)
 {
     const struct ob_optimizer_type *found = ob_optimizer_find(type);
     struct ob_setting list[32];
