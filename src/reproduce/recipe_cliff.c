@@ -82,7 +82,7 @@ static int run_path(const struct ob_problem *problem, const double *x0,
     return OB_OK;
 }
 
-/* log10 of the loss over a grid of (w, b), one block per w for pm3d. */
+/* log10 of the loss over a regular grid of (w, b), one block per w. */
 static int write_surface(const struct ob_recipe_context *ctx,
                          const struct ob_problem *problem, size_t size,
                          struct ob_error *err)
@@ -261,6 +261,12 @@ static int draw(const struct ob_recipe_context *ctx,
     if (status != OB_OK)
         return status;
     out = chart.body;
+    /* The starts as an inline block: paths.csv's first point is its
+     * header. */
+    fputs("$starts << EOD\n", out);
+    for (int s = 0; s < STARTS; s++)
+        fprintf(out, "%g,%g\n", starts[s][0], starts[s][1]);
+    fputs("EOD\n", out);
     fprintf(out,
             "set datafile separator ','\n"
             "set title 'one-unit RNN, x_t = w sigmoid(x_{t-1}) + b, loss "
@@ -268,34 +274,31 @@ static int draw(const struct ob_recipe_context *ctx,
             "(lr %g)'\n"
             "set xlabel 'w'\nset ylabel 'b'\n"
             "set xrange [%g:%g]\nset yrange [%g:%g]\n"
-            "set view map\nset pm3d map corners2color c1\n"
             "set palette defined (-4 '#f7f7f7', 0 '#d9d9d9', 1 '#fee8c8', "
             "2 '#fdbb84', 3 '#e34a33')\n"
             "set cbrange [-4:3]\nset cblabel 'log_{10} loss'\n"
             "set key bottom left box opaque\n"
-            "splot 'surface.csv' every ::1 using 1:2:3 with pm3d "
+            "plot 'surface.csv' skip 1 using 1:2:3 with image "
             "notitle, ",
             LR, W_FROM, W_TO, B_FROM, B_TO);
     /* One index per path: unclipped 0..STARTS-1, clipped after. */
-    fputs("'wall.csv' every ::1 using 1:2:(4) with lines lw 5 dt 2 "
+    fputs("'wall.csv' every ::1 using 1:2 with lines lw 5 dt 2 "
           "lc rgb '#222222' title 'the wall (loss jumps, gradient "
           "explodes)', ",
           out);
     fprintf(out,
-            "for [i=0:%d] 'paths.csv' index i using 4:5:(4) with "
+            "for [i=0:%d] 'paths.csv' index i using 4:5 with "
             "lines lw 1.5 lc rgb '#2166ac' title (i == 0 ? 'plain gradient "
             "descent: thrown off the wall' : ''), ",
             STARTS - 1);
     fprintf(out,
-            "for [i=%d:%d] 'paths.csv' index i using 4:5:(4) with "
+            "for [i=%d:%d] 'paths.csv' index i using 4:5 with "
             "lines lw 3 lc rgb '#d7191c' title (i == %d ? 'norm clipped to "
             "%g: stays on the surface' : ''), ",
             STARTS, 2 * STARTS - 1, STARTS, CLIP);
-    fprintf(out,
-            "for [i=0:%d] 'paths.csv' index i every ::0::0 using "
-            "4:5:(4) with points pt 7 ps 1.2 lc rgb 'black' "
-            "title (i == 0 ? 'starts' : '')\n",
-            STARTS - 1);
+    fputs("$starts using 1:2 with points pt 7 ps 1.2 lc rgb 'black' "
+          "title 'starts'\n",
+          out);
     return ob_recipe_chart_finish(&chart, ctx, verdict, err);
 }
 
