@@ -136,8 +136,8 @@ static const char *cycle_text(const double *points, int count)
 }
 
 static int draw(const struct ob_recipe_context *ctx,
-                struct ob_recipe_verdict *verdict, double low, double high,
-                struct ob_error *err)
+                struct ob_recipe_verdict *verdict, double spacing, double low,
+                double high, struct ob_error *err)
 {
     struct ob_recipe_chart chart;
     FILE *out;
@@ -157,8 +157,9 @@ static int draw(const struct ob_recipe_context *ctx,
             "set xlabel 'start x0'\n"
             "set ylabel 'max |x_t| over the last %d steps'\n"
             "set key top left\n"
-            "plot 'basin.csv' every 2::1 using 1:2 with filledcurves y=0 "
-            "fillcolor rgb '#332288' fillstyle solid 0.7 "
+            "set boxwidth %.17g\nset style fill solid 0.8 noborder\n"
+            "plot 'basin.csv' every ::1 using 1:($2 > 1e-6 ? $2 : NaN) "
+            "with boxes lc rgb '#332288' "
             "title 'heavy ball (lr 1/9, momentum 4/9): cycles', "
             "'' every 20::1 using 1:3 with lines lw 4 lc rgb '#CC6677' "
             "title 'gradient descent (1/13): converges everywhere', "
@@ -166,7 +167,8 @@ static int draw(const struct ob_recipe_context *ctx,
             "lc rgb '#117733' title 'Nesterov (1/25, 2/3): converges "
             "everywhere'\n"
             "unset object 1\nset xrange [*:*]\n",
-            PUBLISHED_LOW, PUBLISHED_HIGH, PUBLISHED_LOW, PUBLISHED_HIGH, TAIL);
+            PUBLISHED_LOW, PUBLISHED_HIGH, PUBLISHED_LOW, PUBLISHED_HIGH, TAIL,
+            spacing);
     fprintf(out,
             "set title 'heavy ball iterates: inside the basin (x0 = "
             "%.4g) and just outside (x0 = %.4g)'\n"
@@ -394,7 +396,7 @@ static int limit_cycle_run(const struct ob_recipe_context *ctx,
                     "gradient descent: %.3g; of Nesterov: %.3g.",
                     count, from, to, spacing, steps, cycling, intervals,
                     interval_text, TAIL, worst[1], worst[2]);
-    status = draw(ctx, verdict, isnan(low) ? 3.07 : low,
+    status = draw(ctx, verdict, spacing, isnan(low) ? 3.07 : low,
                   isnan(high) ? 3.46 : high, err);
 done:
     for (int m = 0; m < made; m++)
