@@ -771,13 +771,18 @@ static int reproduce_one(const struct ob_recipe *recipe, const char *dir,
     struct ob_error err;
     double seconds;
     size_t failures;
+    int status;
 
     ob_error_clear(&err);
     if (progress)
         fprintf(stderr, "%s: [%zu/%zu] %s ...\r", OB_PROGRAM_NAME, index + 1,
                 count, recipe->name);
-    if (ob_recipe_execute(recipe, dir, fast, threads, &verdict, &seconds,
-                          &err) != OB_OK) {
+    status = ob_recipe_execute(recipe, dir, fast, threads, &verdict,
+                               &seconds, &err);
+    /* The progress line is replaced by the result's. */
+    if (progress)
+        fputs("\r\033[K", stderr);
+    if (status != OB_OK) {
         ob_log(OB_LOG_ERROR, "%s: %s", recipe->name, err.message);
         return -1;
     }
