@@ -381,8 +381,9 @@ static int limit_cycle_run(const struct ob_recipe_context *ctx,
                     fabs(PUBLISHED_LOW - low),
                     fabs(PUBLISHED_LOW - low) <= 0.005
                         ? "which agrees"
-                        : "which disagrees: the paper's numbers are the "
-                          "scan's, not rounded edges",
+                        : "which disagrees; both published numbers match "
+                          "a 0.01 scan instead, which is how the checks "
+                          "read them",
                     0.5 * (PUBLISHED_LOW + PUBLISHED_HIGH), period,
                     cycle_text(cycle, cycle_count));
     ob_verdict_note(verdict,
