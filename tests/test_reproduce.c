@@ -224,7 +224,7 @@ static void check_fast_recipe(const char *name, size_t min_checks)
 
 Test(reproduce_fast, linear_rates_match_the_published_rates)
 {
-    check_fast_recipe("linear-rates", 15);
+    check_fast_recipe("linear-rates", 18);
 }
 
 Test(reproduce_fast, limit_cycle_finds_the_published_basin)

@@ -65,10 +65,10 @@ static void tuning(int m, double k, double *lr, double *momentum, double *rate)
     }
 }
 
-/* Runs method m for `steps` steps from (1, 1); path receives 2 (steps + 1)
- * coordinates. */
-static int run_method(int m, double k, size_t steps, double *path,
-                      struct ob_error *err)
+/* Runs method m, its learning rate multiplied by lr_factor, for `steps`
+ * steps from (1, 1); path receives 2 (steps + 1) coordinates. */
+static int run_method(int m, double k, double lr_factor, size_t steps,
+                      double *path, struct ob_error *err)
 {
     struct ob_optimizer opt;
     double lr, momentum, rate, x[2] = {1.0, 1.0}, g[2];
@@ -76,8 +76,8 @@ static int run_method(int m, double k, size_t steps, double *path,
     int status;
 
     tuning(m, k, &lr, &momentum, &rate);
-    snprintf(settings, sizeof settings, "lr=%.17g momentum=%.17g%s", lr,
-             momentum, m >= 2 ? " nesterov=1" : "");
+    snprintf(settings, sizeof settings, "lr=%.17g momentum=%.17g%s",
+             lr * lr_factor, momentum, m >= 2 ? " nesterov=1" : "");
     status = ob_recipe_optimizer(&opt, "sgd", settings, 2, err);
     if (status != OB_OK)
         return status;
@@ -234,6 +234,80 @@ static int draw(const struct ob_recipe_context *ctx,
     return ob_recipe_chart_finish(&chart, ctx, verdict, err);
 }
 
+/* Whether the tunings called optimal are: at k = 100, the learning rate
+ * 5% lower or higher (momentum kept) must not converge faster. Nesterov
+ * with step 1/L is left out, since it is not tuned for the rate on
+ * quadratics. Writes tuning.csv. */
+static int optimality(const struct ob_recipe_context *ctx,
+                      struct ob_recipe_verdict *verdict, struct ob_error *err)
+{
+    static const int tuned[3] = {0, 1, 3};
+    static const double factors[3] = {1.0, 0.95, 1.05};
+    const double k = 100.0;
+    struct ob_atomic_file file;
+    char diverged[512] = "";
+    int status = ob_recipe_csv_open(
+        ctx, "tuning.csv", "method,k,lr_factor,measured_rate", &file, err);
+
+    for (int i = 0; i < 3 && status == OB_OK; i++) {
+        double lr, momentum, rate, gap[3];
+        char text[OB_CHECK_TEXT];
+        size_t steps;
+        double *path;
+
+        tuning(tuned[i], k, &lr, &momentum, &rate);
+        steps =
+            (size_t)ceil((ctx->fast ? 0.25 : 1.0) * STEP_BUDGET / -log(rate));
+        path = malloc(2 * (steps + 1) * sizeof *path);
+        if (path == NULL) {
+            status = ob_errorf(err, OB_ENOMEM, "out of memory");
+            break;
+        }
+        for (int f = 0; f < 3 && status == OB_OK; f++) {
+            double measured;
+
+            status = run_method(tuned[i], k, factors[f], steps, path, err);
+            if (status != OB_OK)
+                break;
+            measured = fit_rate(path, steps);
+            gap[f] = 1.0 - measured;
+            fprintf(file.stream, "%s,%g,%g,", methods[tuned[i]].name, k,
+                    factors[f]);
+            ob_write_double(file.stream, measured);
+            fputc('\n', file.stream);
+        }
+        free(path);
+        if (status != OB_OK)
+            break;
+        snprintf(text, sizeof text,
+                 "%s, k = 100: the larger 1 - rho at lr x 0.95 and lr x "
+                 "1.05, over 1 - rho at the optimal tuning",
+                 methods[tuned[i]].label);
+        ob_verdict_check(verdict, text, fmax(gap[1], gap[2]) / gap[0], 1.0,
+                         1e-3, OB_CHECK_AT_MOST,
+                         "an optimal tuning converges at least as fast as "
+                         "its neighbours; 1e-3 is the fit's precision");
+        if (gap[2] < 0.0) {
+            size_t used = strlen(diverged);
+
+            snprintf(diverged + used, sizeof diverged - used,
+                     "%s%s (rho = %.4f)", used > 0 ? ", " : "",
+                     methods[tuned[i]].label, 1.0 - gap[2]);
+        }
+    }
+    if (status != OB_OK) {
+        ob_atomic_abort(&file);
+        return status;
+    }
+    if (diverged[0] != '\0')
+        ob_verdict_note(verdict,
+                        "With lr 5%% above the optimal tuning at k = 100 "
+                        "these diverge: %s. The optimal tunings sit close "
+                        "to the edge of stability (tuning.csv).",
+                        diverged);
+    return ob_atomic_commit(&file, err);
+}
+
 static int linear_rates_run(const struct ob_recipe_context *ctx,
                             struct ob_recipe_verdict *verdict,
                             struct ob_error *err)
@@ -273,7 +347,7 @@ static int linear_rates_run(const struct ob_recipe_context *ctx,
                 status = ob_errorf(err, OB_ENOMEM, "out of memory");
                 break;
             }
-            status = run_method(m, k, steps, path, err);
+            status = run_method(m, k, 1.0, steps, path, err);
             if (status != OB_OK)
                 break;
             measured = fit_rate(path, steps);
@@ -391,7 +465,8 @@ static int linear_rates_run(const struct ob_recipe_context *ctx,
         (ctx->fast ? 0.25 : 1.0) * STEP_BUDGET, naive,
         100.0 * fabs(naive - naive_expected) / naive_expected, naive_expected,
         naive_fit);
-    return draw(ctx, verdict, err);
+    status = optimality(ctx, verdict, err);
+    return status == OB_OK ? draw(ctx, verdict, err) : status;
 }
 
 const struct ob_recipe ob_recipe_linear_rates = {
