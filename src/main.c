@@ -13,6 +13,7 @@
 #include "harness/compare.h"
 #include "harness/harness.h"
 #include "harness/report.h"
+#include "reproduce/recipe.h"
 #include "util/log.h"
 
 enum {
@@ -35,6 +36,7 @@ static const char usage_text[] =
     "  compare compare two results folders of one suite, cell by cell\n"
     "  plot    redraw a results folder's charts, summary.md and\n"
     "          report.html from its files, without running\n"
+    "  reproduce  rerun published results and check their claims\n"
     "\n"
     "optbench COMMAND --help shows the options of a command.\n";
 
@@ -908,6 +910,174 @@ static int command_plot(int argc, char **argv)
     return EXIT_OK;
 }
 
+static const char reproduce_usage[] =
+    "usage: optbench reproduce [NAME|all] [--out DIR] [--jobs N] [--fast]\n"
+    "       optbench reproduce --list\n"
+    "\n"
+    "Reruns published results (default: all) and checks each claim within\n"
+    "a stated tolerance. Each recipe writes its CSVs, its chart (.gp, .png,\n"
+    ".svg) and verdict.md into DIR/results/reproduce/NAME/, and the run\n"
+    "writes DIR/results/reproduce/report.html and report.md covering every\n"
+    "recipe found there. Exit code 0 when every check passes, 1 when one\n"
+    "fails (or cannot be run), 2 on bad input.\n"
+    "  --list      name every recipe with its source\n"
+    "  --fast      short versions (seconds), as the tests use\n"
+    "  --jobs N    threads (default: OpenMP's)\n";
+
+/* Runs one recipe into DIR/NAME and writes its verdict; returns the number
+ * of checks that did not pass, or -1 when the recipe could not run. */
+static int reproduce_one(const struct ob_recipe *recipe, const char *dir,
+                         int fast, int threads, int progress, size_t index,
+                         size_t count)
+{
+    static struct ob_recipe_verdict verdict;
+    struct ob_error err;
+    double seconds;
+    size_t failures;
+    int status;
+
+    ob_error_clear(&err);
+    if (progress)
+        fprintf(stderr, "%s: [%zu/%zu] %s ...\r", OB_PROGRAM_NAME, index + 1,
+                count, recipe->name);
+    status = ob_recipe_execute(recipe, dir, fast, threads, &verdict,
+                               &seconds, &err);
+    /* The progress line is replaced by the result's. */
+    if (progress)
+        fputs("\r\033[K", stderr);
+    if (status != OB_OK) {
+        ob_log(OB_LOG_ERROR, "%s: %s", recipe->name, err.message);
+        return -1;
+    }
+    /* A recipe that checked nothing has shown nothing. */
+    failures = ob_verdict_failures(&verdict);
+    ob_log(failures == 0 && verdict.check_count > 0 ? OB_LOG_INFO
+                                                    : OB_LOG_WARN,
+           "%s: %s (%zu of %zu checks pass, %.1f s); %s/%s/verdict.md",
+           recipe->name,
+           failures == 0 && verdict.check_count > 0 ? "the claim held"
+                                                    : "CHECK FAILED",
+           verdict.check_count - failures, verdict.check_count, seconds,
+           dir, recipe->name);
+    /* A check that could not be measured says why (missing data, say),
+     * so the one line on stderr tells how to get it. */
+    for (size_t k = 0; k < verdict.check_count; k++)
+        if (verdict.checks[k].result == OB_CHECK_SKIPPED)
+            ob_log(OB_LOG_WARN, "%s: not run: %s", recipe->name,
+                   verdict.checks[k].why);
+    return failures == 0 && verdict.check_count > 0 ? 0
+                                                    : (int)failures + 1;
+}
+
+static int command_reproduce(int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"out", required_argument, NULL, 'o'},
+        {"jobs", required_argument, NULL, 'j'},
+        {"fast", no_argument, NULL, 'f'},
+        {"list", no_argument, NULL, 'l'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *out_dir = ".", *name = "all";
+    const struct ob_recipe *chosen = NULL;
+    int fast = 0, list = 0, threads = 0, c, status;
+    int progress = isatty(STDERR_FILENO), any_failed = 0, any_error = 0;
+    unsigned long long number;
+    char dir[4096], names[1024];
+    size_t total, failing, ran = 0;
+    struct ob_error err;
+
+    ob_error_clear(&err);
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":hj:", options, NULL)) != -1) {
+        switch (c) {
+        case 'o':
+            if (*optarg == '\0')
+                return usage_error(reproduce_usage, "--out needs a folder "
+                                   "name%s", "");
+            out_dir = optarg;
+            break;
+        case 'j':
+            if (parse_count(optarg, 1, 1024, &number) != 0)
+                return usage_error(reproduce_usage, "--jobs '%s' is not a "
+                                   "whole number in [1, 1024]", optarg);
+            threads = (int)number;
+            break;
+        case 'f':
+            fast = 1;
+            break;
+        case 'l':
+            list = 1;
+            break;
+        case 'h':
+            fputs(reproduce_usage, stdout);
+            return EXIT_OK;
+        case ':':
+            return usage_error(reproduce_usage, "option %s needs a value",
+                               argv[optind - 1]);
+        default:
+            return usage_error(reproduce_usage, "unknown option '%s'",
+                               argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        name = argv[optind++];
+    if (optind < argc)
+        return usage_error(reproduce_usage, "unexpected argument '%s'",
+                           argv[optind]);
+
+    /* The list is data: stdout, one recipe a line. */
+    if (list) {
+        for (size_t i = 0; i < ob_recipe_count; i++)
+            printf("%-24s %s. %s\n", ob_recipes[i]->name,
+                   ob_recipes[i]->title, ob_recipes[i]->citation);
+        return EXIT_OK;
+    }
+    if (strcmp(name, "all") != 0) {
+        chosen = ob_recipe_find(name);
+        if (chosen == NULL) {
+            ob_recipe_names(names, sizeof names);
+            ob_log(OB_LOG_ERROR, "unknown recipe '%s' (known: all, %s)", name,
+                   names);
+            return EXIT_USAGE;
+        }
+    }
+
+    status = ob_path_join(dir, sizeof dir, out_dir, "results/reproduce",
+                          &err);
+    if (status == OB_OK)
+        status = ob_make_dirs(dir, &err);
+    if (status != OB_OK) {
+        ob_log(OB_LOG_ERROR, "%s", err.message);
+        return EXIT_RUN_FAILED;
+    }
+    for (size_t i = 0; i < ob_recipe_count; i++) {
+        int failures;
+
+        if (chosen != NULL && chosen != ob_recipes[i])
+            continue;
+        failures = reproduce_one(ob_recipes[i], dir, fast, threads, progress,
+                                 chosen != NULL ? 0 : i,
+                                 chosen != NULL ? 1 : ob_recipe_count);
+        ran++;
+        if (failures < 0)
+            any_error = 1;
+        else if (failures > 0)
+            any_failed = 1;
+    }
+
+    status = ob_reproduce_report_write(dir, &total, &failing, &err);
+    if (status != OB_OK) {
+        ob_log(OB_LOG_ERROR, "%s", err.message);
+        return EXIT_RUN_FAILED;
+    }
+    ob_log(OB_LOG_INFO, "%zu recipe%s run; report of %zu in %s/report.html",
+           ran, ran == 1 ? "" : "s", total, dir);
+    return any_error || any_failed ? EXIT_RUN_FAILED : EXIT_OK;
+}
+
 static int dispatch(int argc, char **argv);
 
 int main(int argc, char **argv)
@@ -942,6 +1112,8 @@ static int dispatch(int argc, char **argv)
         return command_list(argc - 1, argv + 1);
     if (strcmp(argv[1], "compare") == 0)
         return command_compare(argc - 1, argv + 1);
+    if (strcmp(argv[1], "reproduce") == 0)
+        return command_reproduce(argc - 1, argv + 1);
     if (strcmp(argv[1], "plot") == 0)
         return command_plot(argc - 1, argv + 1);
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||

@@ -711,6 +711,17 @@ Test(schedule, inverse_time_divides_by_one_plus_gamma_periods)
                  1e-15, "inverse-time at 5");
 }
 
+Test(schedule, inverse_sqrt_divides_by_the_root_of_one_plus_periods)
+{
+    /* step_size = 10: lr / sqrt(1 + k/10) */
+    assert_close(schedule_at(OB_SCHEDULE_INVERSE_SQRT, 10, 0.5, 0, 0), 0.1,
+                 1e-15, "inverse-sqrt at 0");
+    assert_close(schedule_at(OB_SCHEDULE_INVERSE_SQRT, 10, 0.5, 0, 30), 0.05,
+                 1e-15, "inverse-sqrt at 30");
+    assert_close(schedule_at(OB_SCHEDULE_INVERSE_SQRT, 10, 0.5, 0, 80),
+                 0.1 / 3.0, 1e-15, "inverse-sqrt at 80");
+}
+
 Test(schedule, cosine_reaches_eta_min_at_t_max_and_stays)
 {
     /* t_max = 100, eta_min = 0.01 */

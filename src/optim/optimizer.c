@@ -24,10 +24,11 @@ const struct ob_param_spec ob_common_params[] = {
     {"clip_value", OB_PARAM_REAL, 0.0, NULL,
      "clamp each gradient entry to [-v, v] (0 = off)"},
     {"schedule", OB_PARAM_CHOICE, 0.0,
-     "constant,step,exponential,inverse-time,cosine",
+     "constant,step,exponential,inverse-time,cosine,inverse-sqrt",
      "learning-rate schedule"},
     {"step_size", OB_PARAM_REAL, 100.0, NULL,
-     "schedule period in steps (step, exponential, inverse-time)"},
+     "schedule period in steps (step, exponential, inverse-time, "
+     "inverse-sqrt)"},
     {"gamma", OB_PARAM_REAL, 0.5, NULL,
      "decay factor per period (step, exponential) or rate (inverse-time)"},
     {"t_max", OB_PARAM_REAL, 1000.0, NULL,

@@ -43,11 +43,13 @@ enum ob_schedule_kind {
     OB_SCHEDULE_EXPONENTIAL,
     OB_SCHEDULE_INVERSE_TIME,
     OB_SCHEDULE_COSINE,
+    OB_SCHEDULE_INVERSE_SQRT,
 };
 
 struct ob_schedule {
     enum ob_schedule_kind kind;
-    double step_size;    /* step, exponential, inverse-time: period */
+    double step_size;    /* step, exponential, inverse-time, inverse-sqrt:
+                          * period */
     double gamma;        /* factor (step, exponential) or rate (inv-time) */
     double t_max;        /* cosine: steps from lr to eta_min */
     double eta_min;      /* cosine: final learning rate */

@@ -8,6 +8,8 @@
  *   cosine        eta_min + (lr - eta_min) (1 + cos(pi k' / t_max)) / 2
  *                 with k' = min(k, t_max)     torch CosineAnnealingLR, closed
  *                 form, held at eta_min after t_max
+ *   inverse-sqrt  lr / sqrt(1 + k / step_size); with step_size = 1 this is
+ *                 lr / sqrt(t), t = k + 1 (Kingma and Ba 2015, section 4)
  * and with warm-up (warmup_steps > 0) it is multiplied by
  * min(1, (k + 1) / warmup_steps). */
 #include "optimizer.h"
@@ -33,6 +35,9 @@ double ob_schedule_lr(const struct ob_schedule *schedule, double base_lr,
         break;
     case OB_SCHEDULE_INVERSE_TIME:
         lr = base_lr / (1.0 + schedule->gamma * (k / schedule->step_size));
+        break;
+    case OB_SCHEDULE_INVERSE_SQRT:
+        lr = base_lr / sqrt(1.0 + k / schedule->step_size);
         break;
     case OB_SCHEDULE_COSINE: {
         /* torch's own CosineAnnealingLR climbs back up after t_max (it is

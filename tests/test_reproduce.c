@@ -1,0 +1,268 @@
+/* Tests of `optbench reproduce`: the verdict and its files, the command's
+ * exit codes and messages, and the fast version of recipes. */
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+#include <json-c/json.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli_helpers.h"
+#include "reproduce/recipe.h"
+
+static struct ob_recipe_verdict verdict;
+
+Test(verdict, decides_each_kind_of_check)
+{
+    ob_verdict_clear(&verdict);
+    cr_assert_eq(
+        ob_verdict_check(&verdict, "a", 1.05, 1.0, 0.1, OB_CHECK_ABSOLUTE, "w"),
+        OB_CHECK_PASSED);
+    cr_assert_eq(
+        ob_verdict_check(&verdict, "b", 1.2, 1.0, 0.1, OB_CHECK_ABSOLUTE, "w"),
+        OB_CHECK_FAILED);
+    cr_assert_eq(ob_verdict_check(&verdict, "c", 105.0, 100.0, 0.06,
+                                  OB_CHECK_RELATIVE, "w"),
+                 OB_CHECK_PASSED);
+    cr_assert_eq(ob_verdict_check(&verdict, "d", 107.0, 100.0, 0.06,
+                                  OB_CHECK_RELATIVE, "w"),
+                 OB_CHECK_FAILED);
+    cr_assert_eq(
+        ob_verdict_check(&verdict, "e", 2.0, 1.0, 0.0, OB_CHECK_AT_MOST, "w"),
+        OB_CHECK_FAILED);
+    cr_assert_eq(
+        ob_verdict_check(&verdict, "f", 0.5, 1.0, 0.0, OB_CHECK_AT_MOST, "w"),
+        OB_CHECK_PASSED);
+    cr_assert_eq(
+        ob_verdict_check(&verdict, "g", 0.95, 1.0, 0.1, OB_CHECK_AT_LEAST, "w"),
+        OB_CHECK_PASSED);
+    cr_assert_eq(
+        ob_verdict_check(&verdict, "h", 0.85, 1.0, 0.1, OB_CHECK_AT_LEAST, "w"),
+        OB_CHECK_FAILED);
+    cr_assert_eq(verdict.check_count, 8);
+    cr_assert_eq(ob_verdict_failures(&verdict), 4);
+}
+
+Test(verdict, fails_a_measurement_that_is_not_a_number)
+{
+    ob_verdict_clear(&verdict);
+    for (int kind = OB_CHECK_ABSOLUTE; kind <= OB_CHECK_AT_LEAST; kind++)
+        cr_assert_eq(ob_verdict_check(&verdict, "nan", NAN, 1.0, 1e9,
+                                      (enum ob_check_kind)kind, "w"),
+                     OB_CHECK_FAILED);
+}
+
+Test(verdict, counts_a_skipped_check_as_not_passing)
+{
+    ob_verdict_clear(&verdict);
+    ob_verdict_check(&verdict, "a", 1.0, 1.0, 0.0, OB_CHECK_ABSOLUTE, "w");
+    ob_verdict_skip(&verdict, "b", "data missing");
+    cr_assert_eq(verdict.checks[1].result, OB_CHECK_SKIPPED);
+    cr_assert_eq(ob_verdict_failures(&verdict), 1);
+}
+
+Test(verdict, keeps_a_failure_when_checks_overflow)
+{
+    ob_verdict_clear(&verdict);
+    for (int i = 0; i < OB_VERDICT_MAX_CHECKS + 3; i++)
+        ob_verdict_check(&verdict, "ok", 1.0, 1.0, 0.0, OB_CHECK_ABSOLUTE, "w");
+    cr_assert_eq(verdict.check_count, OB_VERDICT_MAX_CHECKS);
+    cr_assert_eq(ob_verdict_failures(&verdict), 1);
+}
+
+Test(verdict, separates_notes_into_paragraphs)
+{
+    ob_verdict_clear(&verdict);
+    ob_verdict_note(&verdict, "first %d", 1);
+    ob_verdict_note(&verdict, "second");
+    cr_assert_str_eq(verdict.notes, "first 1\n\nsecond");
+}
+
+static int toy_run(const struct ob_recipe_context *ctx,
+                   struct ob_recipe_verdict *v, struct ob_error *err)
+{
+    (void)ctx;
+    (void)err;
+    ob_verdict_check(v, "holds", 2.0, 2.0, 0.1, OB_CHECK_ABSOLUTE, "because");
+    ob_verdict_check(v, "breaks", 3.0, 2.0, 0.1, OB_CHECK_ABSOLUTE, "because");
+    ob_verdict_note(v, "the paper says 2; we measured 3");
+    return OB_OK;
+}
+
+static const struct ob_recipe toy = {
+    .name = "toy",
+    .title = "A toy",
+    .citation = "Nobody 2024",
+    .claim = "Two equals two.",
+    .run = toy_run,
+};
+
+Test(verdict, writes_markdown_and_json_with_every_check)
+{
+    char dir[64], path[128];
+    struct ob_error err;
+    double seconds;
+    char *md;
+    json_object *root;
+
+    make_temp_dir(dir, sizeof dir);
+    cr_assert_eq(ob_recipe_execute(&toy, dir, 1, 1, &verdict, &seconds, &err),
+                 OB_OK);
+    cr_assert_eq(ob_verdict_failures(&verdict), 1);
+    snprintf(path, sizeof path, "%s/toy/verdict.md", dir);
+    md = read_whole_file(path);
+    cr_assert_not_null(md);
+    cr_assert_not_null(strstr(md, "the claim did not hold here"));
+    cr_assert_not_null(strstr(md, "| holds | 2 | 2 | +/- 0.1 | because | "
+                                  "pass |"));
+    cr_assert_not_null(strstr(md, "| breaks | 3 | 2 | +/- 0.1 | because | "
+                                  "FAIL |"));
+    cr_assert_not_null(strstr(md, "we measured 3"));
+    free(md);
+
+    snprintf(path, sizeof path, "%s/toy/verdict.json", dir);
+    root = json_object_from_file(path);
+    cr_assert_not_null(root);
+    cr_assert_eq(json_object_get_int(json_object_object_get(root, "failures")),
+                 1);
+    cr_assert_eq(
+        json_object_array_length(json_object_object_get(root, "checks")), 2);
+    json_object_put(root);
+}
+
+Test(verdict, notes_how_to_get_charts_without_gnuplot)
+{
+    char dir[64], path[128], *old_path = getenv("PATH");
+    char saved[4096];
+    struct ob_recipe_context ctx;
+    struct ob_recipe_chart chart;
+    struct ob_error err;
+
+    snprintf(saved, sizeof saved, "%s", old_path ? old_path : "");
+    make_temp_dir(dir, sizeof dir);
+    ctx.dir = dir;
+    ctx.fast = 1;
+    ctx.threads = 1;
+    ob_verdict_clear(&verdict);
+    cr_assert_eq(ob_recipe_chart_begin(&chart, "c", 400, 300, &err), OB_OK);
+    fputs("plot x\n", chart.body);
+    setenv("PATH", "/nonexistent", 1);
+    cr_assert_eq(ob_recipe_chart_finish(&chart, &ctx, &verdict, &err), OB_OK);
+    setenv("PATH", saved, 1);
+    cr_assert_eq(verdict.chart_drawn, 0);
+    cr_assert_str_eq(verdict.chart, "c");
+    cr_assert_not_null(strstr(verdict.notes, "gnuplot-nox"));
+    snprintf(path, sizeof path, "%s/c.gp", dir);
+    cr_assert_eq(access(path, R_OK), 0, "the script is still written");
+}
+
+Test(reproduce_cli, rejects_an_unknown_recipe_listing_the_names)
+{
+    const char *args[] = {"reproduce", "nope", NULL};
+    struct cli_result r = run_cli(args, NULL);
+
+    cr_assert_eq(r.exit_code, 2);
+    cr_assert_not_null(strstr(r.err, "unknown recipe 'nope'"), "%s", r.err);
+    cr_assert_not_null(strstr(r.err, "linear-rates"), "%s", r.err);
+    cr_assert_not_null(strstr(r.err, "limit-cycle"), "%s", r.err);
+    free_result(&r);
+}
+
+Test(reproduce_cli, lists_recipes_with_their_sources)
+{
+    const char *args[] = {"reproduce", "--list", NULL};
+    struct cli_result r = run_cli(args, NULL);
+
+    cr_assert_eq(r.exit_code, 0);
+    cr_assert_not_null(strstr(r.out, "linear-rates"));
+    cr_assert_not_null(strstr(r.out, "Polyak 1964"));
+    cr_assert_not_null(strstr(r.out, "decoupled-decay"));
+    cr_assert_not_null(strstr(r.out, "Loshchilov and Hutter"));
+    free_result(&r);
+}
+
+/* Runs a recipe's fast version and checks its verdict: exit 0, every check
+ * passed with a finite measured value, a report that holds it. */
+static void check_fast_recipe(const char *name, size_t min_checks)
+{
+    char dir[64], path[256], *html;
+    const char *args[] = {"reproduce", name, "--fast", "--out", dir, NULL};
+    struct cli_result r;
+    json_object *root, *checks;
+
+    make_temp_dir(dir, sizeof dir);
+    r = run_cli(args, NULL);
+    cr_assert_eq(r.exit_code, 0, "%s: %s", name, r.err);
+    snprintf(path, sizeof path, "%s/results/reproduce/%s/verdict.json", dir,
+             name);
+    root = json_object_from_file(path);
+    cr_assert_not_null(root, "%s: no verdict.json", name);
+    checks = json_object_object_get(root, "checks");
+    cr_assert_geq(json_object_array_length(checks), min_checks);
+    for (size_t i = 0; i < json_object_array_length(checks); i++) {
+        json_object *c = json_object_array_get_idx(checks, i);
+        json_object *measured = json_object_object_get(c, "measured");
+
+        cr_assert_str_eq(
+            json_object_get_string(json_object_object_get(c, "result")), "pass",
+            "%s: %s", name,
+            json_object_get_string(json_object_object_get(c, "description")));
+        cr_assert_not_null(measured, "%s: a check without a measurement", name);
+        cr_assert(isfinite(json_object_get_double(measured)));
+    }
+    json_object_put(root);
+
+    snprintf(path, sizeof path, "%s/results/reproduce/report.html", dir);
+    html = read_whole_file(path);
+    cr_assert_not_null(html);
+    cr_assert_not_null(strstr(html, name));
+    cr_assert_not_null(strstr(html, "the claim held"));
+    free(html);
+    free_result(&r);
+}
+
+Test(reproduce_fast, linear_rates_match_the_published_rates)
+{
+    check_fast_recipe("linear-rates", 18);
+}
+
+Test(reproduce_fast, limit_cycle_finds_the_published_basin)
+{
+    check_fast_recipe("limit-cycle", 4);
+}
+
+Test(reproduce_fast, decoupled_decay_propositions_hold)
+{
+    check_fast_recipe("decoupled-decay", 4);
+}
+
+Test(reproduce_fast, adam_claims_hold)
+{
+    check_fast_recipe("adam-claims", 6);
+}
+
+/* Without Fashion-MNIST the figure cannot be checked: the verdict says
+ * why, and the command fails with exit code 1, not a crash. */
+Test(reproduce_cli, fails_a_recipe_whose_data_is_missing)
+{
+    char dir[64], path[256], *md;
+    const char *args[] = {"reproduce", "adam-claims", "--fast",
+                          "--out",     dir,           NULL};
+    const char *env[] = {"OPTBENCH_FASHION_MNIST_DIR=/nonexistent", NULL};
+    struct cli_result r;
+
+    make_temp_dir(dir, sizeof dir);
+    r = run_cli(args, env);
+    cr_assert_eq(r.exit_code, 1, "%s", r.err);
+    cr_assert_not_null(strstr(r.err, "adam-claims"), "%s", r.err);
+    snprintf(path, sizeof path, "%s/results/reproduce/adam-claims/verdict.md",
+             dir);
+    md = read_whole_file(path);
+    cr_assert_not_null(md);
+    cr_assert_not_null(strstr(md, "the claim did not hold here"));
+    cr_assert_not_null(strstr(md, "| not run |"));
+    cr_assert_not_null(strstr(md, "Fashion-MNIST not found in /nonexistent"));
+    free(md);
+    free_result(&r);
+}
