@@ -112,12 +112,15 @@ static const char page_head[] =
     "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
     "<title>optbench: reproduced results</title>\n<style>\n"
     "body { font-family: sans-serif; margin: 2em; max-width: 110em; }\n"
-    ".recipe { display: flex; gap: 2em; align-items: flex-start;\n"
-    "  border-top: 1px solid #999; padding: 1em 0; }\n"
-    ".text { flex: 1 1 45%; min-width: 30em; }\n"
-    ".chart { flex: 1 1 55%; position: sticky; top: 1em; }\n"
+    ".recipe { border-top: 1px solid #999; padding: 1em 0; }\n"
+    ".head { display: flex; flex-wrap: wrap; gap: 2em;\n"
+    "  align-items: flex-start; }\n"
+    ".text { flex: 1 1 35%; min-width: 25em; }\n"
+    ".chart { flex: 1 1 60%; min-width: 30em; }\n"
     ".chart svg { width: 100%; height: auto; }\n"
-    "table { border-collapse: collapse; font-size: 90%; }\n"
+    "table { border-collapse: collapse; font-size: 90%; margin: 1em 0; }\n"
+    "table.checks { width: 100%; }\n"
+    "table.checks td:first-child { width: 25%; }\n"
     "td, th { border: 1px solid #bbb; padding: 0.2em 0.4em;\n"
     "  vertical-align: top; }\n"
     ".pass { color: #117733; font-weight: bold; white-space: nowrap; }\n"
@@ -138,7 +141,8 @@ static void report_recipe(FILE *html, FILE *md, const char *dir,
     snprintf(path, sizeof path, "%s/%s/verdict.json", dir, recipe->name);
     root = json_object_from_file(path);
     fprintf(html,
-            "<div class=\"recipe\" id=\"%s\">\n<div class=\"text\">\n"
+            "<div class=\"recipe\" id=\"%s\">\n<div class=\"head\">\n"
+            "<div class=\"text\">\n"
             "<h2>%s: ",
             recipe->name, recipe->name);
     html_text(html, recipe->title);
@@ -150,7 +154,8 @@ static void report_recipe(FILE *html, FILE *md, const char *dir,
     fprintf(md, "## %s: %s\n\n*%s*\n\n**Claim:** %s\n\n", recipe->name,
             recipe->title, recipe->citation, recipe->claim);
     if (root == NULL) {
-        fputs("<p class=\"missing\">not run</p>\n</div>\n</div>\n", html);
+        fputs("<p class=\"missing\">not run</p>\n</div>\n</div>\n</div>\n",
+              html);
         fputs("Not run.\n\n", md);
         return;
     }
@@ -171,8 +176,21 @@ static void report_recipe(FILE *html, FILE *md, const char *dir,
             json_object_get_boolean(json_object_object_get(root, "fast"))
                 ? " (fast version)"
                 : "");
-    fputs("<table>\n<tr><th>check</th><th>measured</th><th>expected</th>"
-          "<th>tolerance</th><th>why</th><th>result</th></tr>\n",
+    /* The chart sits beside the claim; the checks table spans the page
+     * below them, where its long "why" sentences have room. */
+    fputs("</div>\n<div class=\"chart\">\n", html);
+    chart = field_string(root, "chart");
+    if (chart[0] != '\0') {
+        snprintf(chart_path, sizeof chart_path, "%s/%s/%s.svg", dir,
+                 recipe->name, chart);
+        inline_svg(html, chart_path);
+        fprintf(md, "![%s](%s/%s.png)\n\n", recipe->title, recipe->name,
+                chart);
+    }
+    fputs("</div>\n</div>\n", html);
+    fputs("<table class=\"checks\">\n<tr><th>check</th><th>measured</th>"
+          "<th>expected</th><th>tolerance</th><th>why</th><th>result</th>"
+          "</tr>\n",
           html);
     fputs("| check | measured | expected | tolerance | why | result |\n"
           "|---|---|---|---|---|---|\n",
@@ -205,15 +223,7 @@ static void report_recipe(FILE *html, FILE *md, const char *dir,
         html_paragraphs(html, field_string(root, "notes"));
         fprintf(md, "\n%s\n", field_string(root, "notes"));
     }
-    fputs("</div>\n<div class=\"chart\">\n", html);
-    chart = field_string(root, "chart");
-    if (chart[0] != '\0') {
-        snprintf(chart_path, sizeof chart_path, "%s/%s/%s.svg", dir,
-                 recipe->name, chart);
-        inline_svg(html, chart_path);
-        fprintf(md, "\n![%s](%s/%s.png)\n", recipe->title, recipe->name, chart);
-    }
-    fputs("</div>\n</div>\n", html);
+    fputs("</div>\n", html);
     fputs("\n", md);
     json_object_put(root);
 }
