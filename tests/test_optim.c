@@ -600,6 +600,12 @@ Test(optimizer, rejects_each_out_of_range_hyperparameter)
         {"adagrad", "initial_accumulator_value=-0.5"},
         {"adagrad", "eps=-1e-10"},
         {"rmsprop", "alpha=-0.1"},
+        {"rmsprop", "alpha=1.5"},
+        {"rmsprop", "momentum=1.5"},
+        {"sgd", "momentum=1.5"},
+        {"sgd", "momentum=-0.1"},
+        {"sgd", "dampening=2"},
+        {"sgd", "dampening=-0.5"},
         {"rmsprop", "eps=-1"},
         {"rmsprop", "momentum=-0.9"},
         {"rmsprop", "weight_decay=-0.01"},
@@ -626,6 +632,7 @@ Test(optimizer, rejects_each_out_of_range_hyperparameter)
     } edge[] = {
         {"adadelta", "rho=1"}, {"adadelta", "rho=0"},  {"adam", "beta1=0"},
         {"adam", "beta2=0"},   {"rmsprop", "alpha=0"}, {"adagrad", "lr=0"},
+        {"rmsprop", "alpha=1"}, {"sgd", "momentum=1"}, {"sgd", "dampening=1"},
     };
 
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)

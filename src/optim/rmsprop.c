@@ -45,15 +45,17 @@ static int rmsprop_check(const double *hp, struct ob_error *err)
     if (hp[EPS] < 0.0)
         return ob_errorf(err, OB_EINVAL, "rmsprop: eps=%g must be >= 0",
                          hp[EPS]);
-    if (hp[MOMENTUM] < 0.0)
-        return ob_errorf(err, OB_EINVAL, "rmsprop: momentum=%g must be >= 0",
+    if (!(hp[MOMENTUM] >= 0.0 && hp[MOMENTUM] <= 1.0))
+        return ob_errorf(err, OB_EINVAL,
+                         "rmsprop: momentum=%g must be in [0, 1]",
                          hp[MOMENTUM]);
     if (hp[WEIGHT_DECAY] < 0.0)
         return ob_errorf(err, OB_EINVAL,
                          "rmsprop: weight_decay=%g must be >= 0",
                          hp[WEIGHT_DECAY]);
-    if (hp[ALPHA] < 0.0)
-        return ob_errorf(err, OB_EINVAL, "rmsprop: alpha=%g must be >= 0",
+    /* Above 1 the squared-gradient average turns negative: NaN steps. */
+    if (!(hp[ALPHA] >= 0.0 && hp[ALPHA] <= 1.0))
+        return ob_errorf(err, OB_EINVAL, "rmsprop: alpha=%g must be in [0, 1]",
                          hp[ALPHA]);
     return OB_OK;
 }

@@ -36,9 +36,14 @@ static int sgd_check(const double *hp, struct ob_error *err)
 {
     if (hp[LR] < 0.0)
         return ob_errorf(err, OB_EINVAL, "sgd: lr=%g must be >= 0", hp[LR]);
-    if (hp[MOMENTUM] < 0.0)
-        return ob_errorf(err, OB_EINVAL, "sgd: momentum=%g must be >= 0",
+    /* torch only asks for >= 0; above 1 every step grows the velocity
+     * geometrically, and a dampening above 1 turns the gradient around. */
+    if (!(hp[MOMENTUM] >= 0.0 && hp[MOMENTUM] <= 1.0))
+        return ob_errorf(err, OB_EINVAL, "sgd: momentum=%g must be in [0, 1]",
                          hp[MOMENTUM]);
+    if (!(hp[DAMPENING] >= 0.0 && hp[DAMPENING] <= 1.0))
+        return ob_errorf(err, OB_EINVAL,
+                         "sgd: dampening=%g must be in [0, 1]", hp[DAMPENING]);
     if (hp[WEIGHT_DECAY] < 0.0)
         return ob_errorf(err, OB_EINVAL, "sgd: weight_decay=%g must be >= 0",
                          hp[WEIGHT_DECAY]);
