@@ -336,10 +336,13 @@ Test(run, default_suite_is_identical_with_one_and_two_threads,
     make_temp_dir(two, sizeof two);
     make_temp_dir(empty, sizeof empty);
     snprintf(fashion, sizeof fashion, "OPTBENCH_FASHION_MNIST_DIR=%s", empty);
-    /* Charts with two threads: gnuplot then draws two at a time. */
-    r1 = run_cli(ARGS("run", "--out", one, "--no-charts"),
+    /* Every problem, three optimizers: what the thread count could change
+     * (scheduling, seeding, minibatch order) does not depend on which
+     * optimizer runs, and the whole suite twice would take minutes.
+     * Charts with two threads: gnuplot then draws two at a time. */
+    r1 = run_cli(ARGS("run", "--out", one, "--no-charts", "--only", "adam*"),
                  ((const char *const[]){"OMP_NUM_THREADS=1", fashion, NULL}));
-    r2 = run_cli(ARGS("run", "--out", two),
+    r2 = run_cli(ARGS("run", "--out", two, "--only", "adam*"),
                  ((const char *const[]){"OMP_NUM_THREADS=2", fashion, NULL}));
     cr_assert_eq(r1.exit_code, 0, "stderr: %s", r1.err);
     cr_assert_eq(r2.exit_code, 0, "stderr: %s", r2.err);
