@@ -182,6 +182,21 @@ Test(reproduce_cli, lists_recipes_with_their_sources)
     free_result(&r);
 }
 
+Test(reproduce_cli, rejects_a_name_beside_list)
+{
+    const char *args[] = {"reproduce", "--list", "extra", NULL};
+    struct cli_result r = run_cli(args, NULL);
+    const char *line = strchr(r.err, '\n');
+
+    cr_assert_eq(r.exit_code, 2);
+    cr_assert_str_empty(r.out, "nothing listed: %s", r.out);
+    cr_assert_not_null(strstr(r.err, "--list takes no recipe name, got "
+                                     "'extra'"),
+                       "%s", r.err);
+    cr_assert(line != NULL && line[1] == '\0', "one line: %s", r.err);
+    free_result(&r);
+}
+
 /* Runs a recipe's fast version and checks its verdict: exit 0, every check
  * passed with a finite measured value, a report that holds it. */
 static void check_fast_recipe(const char *name, size_t min_checks)
