@@ -198,8 +198,10 @@ Test(reproduce_cli, rejects_a_name_beside_list)
 }
 
 /* Runs a recipe's fast version and checks its verdict: exit 0, every check
- * passed with a finite measured value, a report that holds it. */
-static void check_fast_recipe(const char *name, size_t min_checks)
+ * passed with a finite measured value, a report that holds it. Returns
+ * the verdict's checks array; the caller releases it with
+ * json_object_put. */
+static json_object *check_fast_recipe(const char *name, size_t min_checks)
 {
     char dir[64], path[256], *html;
     const char *args[] = {"reproduce", name, "--fast", "--out", dir, NULL};
@@ -226,6 +228,7 @@ static void check_fast_recipe(const char *name, size_t min_checks)
         cr_assert_not_null(measured, "%s: a check without a measurement", name);
         cr_assert(isfinite(json_object_get_double(measured)));
     }
+    json_object_get(checks);
     json_object_put(root);
 
     snprintf(path, sizeof path, "%s/results/reproduce/report.html", dir);
@@ -235,26 +238,94 @@ static void check_fast_recipe(const char *name, size_t min_checks)
     cr_assert_not_null(strstr(html, "the claim held"));
     free(html);
     free_result(&r);
+    return checks;
+}
+
+/* The check numbered `index` (from 0) with its fields. */
+static void check_fields(json_object *checks, size_t index,
+                         const char **description, double *measured,
+                         double *expected, const char **tolerance,
+                         const char **why)
+{
+    json_object *c = json_object_array_get_idx(checks, index);
+
+    cr_assert_not_null(c, "no check %zu", index);
+    *description =
+        json_object_get_string(json_object_object_get(c, "description"));
+    *measured = json_object_get_double(json_object_object_get(c, "measured"));
+    *expected = json_object_get_double(json_object_object_get(c, "expected"));
+    *tolerance =
+        json_object_get_string(json_object_object_get(c, "tolerance"));
+    *why = json_object_get_string(json_object_object_get(c, "why"));
 }
 
 Test(reproduce_fast, linear_rates_match_the_published_rates)
 {
-    check_fast_recipe("linear-rates", 18);
+    json_object *checks = check_fast_recipe("linear-rates", 18);
+    /* The drift the closed-form check's reason quotes at t = 1e4. */
+    double drift = pow(1.5e-8 * 1e4, 2.0) / 2.0;
+    int found = 0;
+
+    cr_assert(fabs(drift - 1.1e-8) < 0.05e-8, "%.17g", drift);
+    for (size_t i = 0; i < json_object_array_length(checks); i++) {
+        const char *description, *tolerance, *why;
+        double measured, expected;
+
+        check_fields(checks, i, &description, &measured, &expected,
+                     &tolerance, &why);
+        if (strstr(description, "closed form") == NULL)
+            continue;
+        found++;
+        cr_assert_not_null(strstr(why, "(1.5e-8 t)^2/2, 1.1e-8 at t = 1e4"),
+                           "%s", why);
+        cr_assert_str_eq(tolerance, "+/- 1e-07");
+        cr_assert_leq(measured, 1e-7, "%s: %.17g", description, measured);
+    }
+    cr_assert_eq(found, 3, "one closed-form check per conditioning");
+    json_object_put(checks);
 }
 
+/* The bisected edges are checked against the published ones within 0.01,
+ * and the 0.01 scan must give the published numbers exactly. */
 Test(reproduce_fast, limit_cycle_finds_the_published_basin)
 {
-    check_fast_recipe("limit-cycle", 4);
+    json_object *checks = check_fast_recipe("limit-cycle", 6);
+    const char *description, *tolerance, *why, *edge_why;
+    double measured, expected;
+
+    check_fields(checks, 0, &description, &measured, &expected, &tolerance,
+                 &edge_why);
+    cr_assert_not_null(strstr(description, "lower edge"), "%s", description);
+    cr_assert(fabs(measured - 3.0612) < 1e-4, "%.17g", measured);
+    cr_assert(fabs(expected - 3.07) < 1e-12);
+    cr_assert_str_eq(tolerance, "+/- 0.01");
+    cr_assert_not_null(strstr(edge_why, "two decimals"));
+
+    check_fields(checks, 1, &description, &measured, &expected, &tolerance,
+                 &why);
+    cr_assert_not_null(strstr(description, "upper edge"), "%s", description);
+    cr_assert(fabs(measured - 3.4633) < 1e-4, "%.17g", measured);
+    cr_assert(fabs(expected - 3.46) < 1e-12);
+    cr_assert_str_eq(tolerance, "+/- 0.01");
+    cr_assert_str_eq(why, edge_why, "one reason, given once in the report");
+
+    check_fields(checks, 2, &description, &measured, &expected, &tolerance,
+                 &why);
+    cr_assert(fabs(measured - 3.07) < 1e-9, "%.17g", measured);
+    check_fields(checks, 3, &description, &measured, &expected, &tolerance,
+                 &why);
+    cr_assert(fabs(measured - 3.46) < 1e-9, "%.17g", measured);
+    json_object_put(checks);
 }
 
 Test(reproduce_fast, decoupled_decay_propositions_hold)
 {
-    check_fast_recipe("decoupled-decay", 4);
+    json_object_put(check_fast_recipe("decoupled-decay", 4));
 }
 
 Test(reproduce_fast, adam_claims_hold)
 {
-    check_fast_recipe("adam-claims", 6);
+    json_object_put(check_fast_recipe("adam-claims", 6));
 }
 
 /* Without Fashion-MNIST the figure cannot be checked: the verdict says
