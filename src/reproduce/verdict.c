@@ -367,11 +367,12 @@ void ob_recipe_chart_abort(struct ob_recipe_chart *chart)
     chart->text = NULL;
 }
 
+/* Kept at 16 and below so that keys still fit in narrow panels. */
 static int svg_font_size(int width)
 {
     int size = (width + 42) / 85;
 
-    return size < 10 ? 10 : size;
+    return size < 10 ? 10 : size > 16 ? 16 : size;
 }
 
 int ob_recipe_chart_finish(struct ob_recipe_chart *chart,
