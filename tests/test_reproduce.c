@@ -146,8 +146,7 @@ Test(verdict, writes_markdown_and_json_with_every_check)
                                   "FAIL |"));
     cr_assert_not_null(strstr(md, "| apart | 1 | 1 | +/- 0 | [2] | pass |"),
                        "%s", md);
-    cr_assert_eq(count_of(md, "because"), 1, "the shared reason once: %s",
-                 md);
+    cr_assert_eq(count_of(md, "because"), 1, "the shared reason once: %s", md);
     cr_assert_not_null(strstr(md, "- [1] because\n- [2] its own reason\n"),
                        "%s", md);
     cr_assert_not_null(strstr(md, "we measured 3"));
@@ -228,8 +227,8 @@ Test(reproduce_report, gives_a_shared_reason_once_as_a_footnote)
 
     make_temp_dir(dir, sizeof dir);
     write_fake_verdict(dir);
-    cr_assert_eq(ob_reproduce_report_write(dir, &total, &failing, &err),
-                 OB_OK, "%s", err.message);
+    cr_assert_eq(ob_reproduce_report_write(dir, &total, &failing, &err), OB_OK,
+                 "%s", err.message);
     cr_assert_eq(total, 1);
     cr_assert_eq(failing, 1);
 
@@ -266,8 +265,8 @@ Test(reproduce_report, says_which_recipes_have_no_verdict_here)
 
     make_temp_dir(dir, sizeof dir);
     write_fake_verdict(dir);
-    cr_assert_eq(ob_reproduce_report_write(dir, &total, &failing, &err),
-                 OB_OK, "%s", err.message);
+    cr_assert_eq(ob_reproduce_report_write(dir, &total, &failing, &err), OB_OK,
+                 "%s", err.message);
 
     snprintf(path, sizeof path, "%s/report.html", dir);
     html = read_whole_file(path);
@@ -389,8 +388,7 @@ static void check_fields(json_object *checks, size_t index,
         json_object_get_string(json_object_object_get(c, "description"));
     *measured = json_object_get_double(json_object_object_get(c, "measured"));
     *expected = json_object_get_double(json_object_object_get(c, "expected"));
-    *tolerance =
-        json_object_get_string(json_object_object_get(c, "tolerance"));
+    *tolerance = json_object_get_string(json_object_object_get(c, "tolerance"));
     *why = json_object_get_string(json_object_object_get(c, "why"));
 }
 
@@ -406,8 +404,8 @@ Test(reproduce_fast, linear_rates_match_the_published_rates)
         const char *description, *tolerance, *why;
         double measured, expected;
 
-        check_fields(checks, i, &description, &measured, &expected,
-                     &tolerance, &why);
+        check_fields(checks, i, &description, &measured, &expected, &tolerance,
+                     &why);
         if (strstr(description, "closed form") == NULL)
             continue;
         found++;

@@ -128,7 +128,8 @@ size_t ob_verdict_failures(const struct ob_recipe_verdict *verdict);
  * for the tolerance, each distinct reason once below it, the notes, the
  * chart)
  * and DIR/verdict.json (the same fields, read back by
- * ob_reproduce_report_write), each atomically. OB_EIO naming the path on failure. */
+ * ob_reproduce_report_write), each atomically. OB_EIO naming the path on
+ * failure. */
 int ob_verdict_write(const struct ob_recipe *recipe,
                      const struct ob_recipe_verdict *verdict,
                      const struct ob_recipe_context *ctx, double seconds,
@@ -208,7 +209,7 @@ int ob_recipe_optimizer(struct ob_optimizer *opt, const char *type,
  * found in DIR/NAME/ (a recipe without one is listed as having no verdict
  * in this folder). Sets *total and *failing to the recipes reported and
  * those not holding. */
-int ob_reproduce_report_write(const char *dir, size_t *total,
-                              size_t *failing, struct ob_error *err);
+int ob_reproduce_report_write(const char *dir, size_t *total, size_t *failing,
+                              struct ob_error *err);
 
 #endif

@@ -20,13 +20,13 @@
  * gives two decimals. Read off a 0.01 scan, a published edge is a
  * cycling start whose neighbour outside does not cycle, so the true edge
  * lies within 0.01 of it; rounded to two decimals, within 0.005. */
-#define EDGE_WHY                                                           \
-    "the paper gives the edges to two decimals: a value read off a 0.01 "  \
-    "scan lies within 0.01 of the true edge, one rounded to two decimals " \
+#define EDGE_WHY                                                               \
+    "the paper gives the edges to two decimals: a value read off a 0.01 "      \
+    "scan lies within 0.01 of the true edge, one rounded to two decimals "     \
     "within 0.005; 0.01 admits either reading"
-#define SCAN_WHY                                                           \
-    "read as a 0.01 scan, as the paper's hundredths suggest, the first "   \
-    "and last cycling starts must be the published ones exactly (1e-9 "    \
+#define SCAN_WHY                                                               \
+    "read as a 0.01 scan, as the paper's hundredths suggest, the first "       \
+    "and last cycling starts must be the published ones exactly (1e-9 "        \
     "only absorbs the grid's rounding)"
 /* The last steps of a run, over which the amplitude is taken. */
 #define TAIL 200
@@ -352,13 +352,11 @@ static int limit_cycle_run(const struct ob_recipe_context *ctx,
     ob_verdict_check(verdict,
                      "heavy ball: lower edge of the basin around 3.26, "
                      "bisected to 1e-9",
-                     low, PUBLISHED_LOW, 0.01, OB_CHECK_ABSOLUTE,
-                     EDGE_WHY);
+                     low, PUBLISHED_LOW, 0.01, OB_CHECK_ABSOLUTE, EDGE_WHY);
     ob_verdict_check(verdict,
                      "heavy ball: upper edge of that basin, bisected to "
                      "1e-9",
-                     high, PUBLISHED_HIGH, 0.01, OB_CHECK_ABSOLUTE,
-                     EDGE_WHY);
+                     high, PUBLISHED_HIGH, 0.01, OB_CHECK_ABSOLUTE, EDGE_WHY);
     ob_verdict_check(verdict,
                      "heavy ball: lowest start of the cycling "
                      "run of a 0.01 grid (x0 = k/100) around 3.26",
@@ -399,8 +397,8 @@ static int limit_cycle_run(const struct ob_recipe_context *ctx,
                     "x0 = %.3g the heavy ball settles on a cycle of "
                     "period %d through %s.",
                     low, high, fabs(PUBLISHED_LOW - low),
-                    fabs(PUBLISHED_HIGH - high), PUBLISHED_LOW,
-                    PUBLISHED_HIGH, grid_low, grid_high,
+                    fabs(PUBLISHED_HIGH - high), PUBLISHED_LOW, PUBLISHED_HIGH,
+                    grid_low, grid_high,
                     fabs(PUBLISHED_LOW - low) <= 0.005 &&
                             fabs(PUBLISHED_HIGH - high) <= 0.005
                         ? "both are"

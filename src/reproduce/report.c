@@ -165,8 +165,10 @@ static int report_recipe(FILE *html, FILE *md, const char *dir,
                 "<code>optbench reproduce %s</code>).</p>\n"
                 "</div>\n</div>\n</div>\n",
                 recipe->name);
-        fprintf(md, "No verdict in this folder (run `optbench reproduce "
-                "%s`).\n\n", recipe->name);
+        fprintf(md,
+                "No verdict in this folder (run `optbench reproduce "
+                "%s`).\n\n",
+                recipe->name);
         return OB_OK;
     }
 
@@ -194,8 +196,7 @@ static int report_recipe(FILE *html, FILE *md, const char *dir,
         snprintf(chart_path, sizeof chart_path, "%s/%s/%s.svg", dir,
                  recipe->name, chart);
         inline_svg(html, chart_path);
-        fprintf(md, "![%s](%s/%s.png)\n\n", recipe->title, recipe->name,
-                chart);
+        fprintf(md, "![%s](%s/%s.png)\n\n", recipe->title, recipe->name, chart);
     }
     fputs("</div>\n</div>\n", html);
     count = checks != NULL ? json_object_array_length(checks) : 0;
@@ -303,8 +304,7 @@ static void summary(FILE *html, FILE *md, const char *dir)
             fprintf(html, " (run <code>optbench reproduce %s</code>)",
                     recipe->name);
         fputs("</td></tr>\n", html);
-        fprintf(md, "| %s | %s | %s", recipe->name, recipe->citation,
-                verdict);
+        fprintf(md, "| %s | %s | %s", recipe->name, recipe->citation, verdict);
         if (root == NULL)
             fprintf(md, " (run `optbench reproduce %s`)", recipe->name);
         fputs(" |\n", md);
@@ -314,8 +314,8 @@ static void summary(FILE *html, FILE *md, const char *dir)
     fputs("\n", md);
 }
 
-int ob_reproduce_report_write(const char *dir, size_t *total,
-                              size_t *failing, struct ob_error *err)
+int ob_reproduce_report_write(const char *dir, size_t *total, size_t *failing,
+                              struct ob_error *err)
 {
     struct ob_atomic_file html, md;
     char path[4096];
