@@ -981,7 +981,7 @@ static int command_reproduce(int argc, char **argv)
     };
     const char *out_dir = ".", *name = "all";
     const struct ob_recipe *chosen = NULL;
-    int fast = 0, list = 0, threads = 0, c, status;
+    int fast = 0, list = 0, threads = 0, name_given, c, status;
     int progress = isatty(STDERR_FILENO), any_failed = 0, any_error = 0;
     unsigned long long number;
     char dir[4096], names[1024];
@@ -1022,11 +1022,19 @@ static int command_reproduce(int argc, char **argv)
                                argv[optind - 1]);
         }
     }
-    if (optind < argc)
+    name_given = optind < argc;
+    if (name_given)
         name = argv[optind++];
     if (optind < argc)
         return usage_error(reproduce_usage, "unexpected argument '%s'",
                            argv[optind]);
+    /* --list runs nothing, so a name beside it would be silently
+     * dropped. */
+    if (list && name_given) {
+        ob_log(OB_LOG_ERROR, "reproduce --list takes no recipe name, got "
+               "'%s'", name);
+        return EXIT_USAGE;
+    }
 
     /* The list is data: stdout, one recipe a line. */
     if (list) {

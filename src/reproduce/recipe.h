@@ -124,13 +124,24 @@ void ob_verdict_note(struct ob_recipe_verdict *verdict, const char *format, ...)
 size_t ob_verdict_failures(const struct ob_recipe_verdict *verdict);
 
 /* Writes DIR/verdict.md (title, citation, claim, the checks as a table with
- * measured, expected, tolerance, why and pass/fail, the notes, the chart)
+ * measured, expected, tolerance, pass/fail and the number of the reason
+ * for the tolerance, each distinct reason once below it, the notes, the
+ * chart)
  * and DIR/verdict.json (the same fields, read back by
- * ob_reproduce_report_write), each atomically. OB_EIO naming the path on failure. */
+ * ob_reproduce_report_write), each atomically. OB_EIO naming the path on
+ * failure. */
 int ob_verdict_write(const struct ob_recipe *recipe,
                      const struct ob_recipe_verdict *verdict,
                      const struct ob_recipe_context *ctx, double seconds,
                      struct ob_error *err);
+
+/* Numbers the distinct texts of texts[0..count) in order of first
+ * appearance, from 1: numbers[i] receives the number of texts[i], the
+ * same for equal texts. Tables print a reason shared by many checks once,
+ * as a footnote, and hold its number. Returns the count of distinct
+ * texts. */
+size_t ob_footnote_numbers(const char *const *texts, size_t count,
+                           size_t *numbers);
 
 /* Writes text as one markdown table cell: '|' escaped, newlines as
  * spaces. */
@@ -191,12 +202,14 @@ int ob_recipe_optimizer(struct ob_optimizer *opt, const char *type,
 
 /* ---- The report (report.c) -------------------------------------------- */
 
-/* Writes DIR/report.html (self-contained: each recipe's claim, its checks
- * and its SVG chart inlined side by side) and DIR/report.md, where DIR is
+/* Writes DIR/report.html (self-contained: each recipe's claim beside its
+ * SVG chart inlined, its checks below with the reasons for their
+ * tolerances as numbered footnotes) and DIR/report.md, where DIR is
  * OUT/results/reproduce, from the verdict.json of every registered recipe
- * found in DIR/NAME/ (recipes never run are listed as such). Sets *total
- * and *failing to the recipes reported and those not holding. */
-int ob_reproduce_report_write(const char *dir, size_t *total,
-                              size_t *failing, struct ob_error *err);
+ * found in DIR/NAME/ (a recipe without one is listed as having no verdict
+ * in this folder). Sets *total and *failing to the recipes reported and
+ * those not holding. */
+int ob_reproduce_report_write(const char *dir, size_t *total, size_t *failing,
+                              struct ob_error *err);
 
 #endif

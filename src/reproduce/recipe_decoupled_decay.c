@@ -154,7 +154,8 @@ static int draw(const struct ob_recipe_context *ctx,
             "(prop. 2)'\nunset logscale\nset logscale xy\n"
             "set xlabel 'L2 coefficient of Adam'\n"
             "set ylabel 'max distance to AdamW path (relative)'\n"
-            "set key center right\n"
+            /* Short samples: the titles fill this narrow panel. */
+            "set key center right samplen 1\n"
             "set format y '10^{%%L}'\nset format x '10^{%%L}'\n"
             "set yrange [1e-17:10]\n"
             "plot 'adam_l2_sweep.csv' every ::1 using 1:2 with linespoints "

@@ -394,7 +394,7 @@ static int linear_rates_run(const struct ob_recipe_context *ctx,
                                  "the double root by about sqrt(eps) = "
                                  "1.5e-8, drifting the iterates from the "
                                  "closed form by about (1.5e-8 t)^2/2, "
-                                 "5e-9 at t = 1e4; a rate off by 1e-7 "
+                                 "1.1e-8 at t = 1e4; a rate off by 1e-7 "
                                  "would drift by 1e-3");
             }
             /* What a plain ratio over a short window would have said. */

@@ -111,16 +111,20 @@ static void inline_svg(FILE *out, const char *path)
 static const char page_head[] =
     "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
     "<title>optbench: reproduced results</title>\n<style>\n"
-    "body { font-family: sans-serif; margin: 2em; max-width: 110em; }\n"
+    "body { font-family: sans-serif; margin: 2em; }\n"
     ".recipe { border-top: 1px solid #999; padding: 1em 0; }\n"
     ".head { display: flex; flex-wrap: wrap; gap: 2em;\n"
     "  align-items: flex-start; }\n"
-    ".text { flex: 1 1 35%; min-width: 25em; }\n"
-    ".chart { flex: 1 1 60%; min-width: 30em; }\n"
+    /* The claim keeps a reading width and the chart takes the rest: at
+     * 1300 px that is about 850 px, where its text is near 10 px. */
+    ".text { flex: 0 1 24em; min-width: 18em; }\n"
+    ".chart { flex: 1 1 40em; min-width: 30em; }\n"
     ".chart svg { width: 100%; height: auto; }\n"
     "table { border-collapse: collapse; font-size: 90%; margin: 1em 0; }\n"
     "table.checks { width: 100%; }\n"
-    "table.checks td:first-child { width: 25%; }\n"
+    "table.checks td:first-child { width: 45%; }\n"
+    "td.why { white-space: nowrap; }\n"
+    "ol.why { font-size: 90%; margin-top: 0; }\n"
     "td, th { border: 1px solid #bbb; padding: 0.2em 0.4em;\n"
     "  vertical-align: top; }\n"
     ".pass { color: #117733; font-weight: bold; white-space: nowrap; }\n"
@@ -129,14 +133,16 @@ static const char page_head[] =
     "</style>\n</head>\n<body>\n"
     "<h1>optbench: reproduced results</h1>\n";
 
-static void report_recipe(FILE *html, FILE *md, const char *dir,
-                          const struct ob_recipe *recipe, size_t *total,
-                          size_t *failing)
+/* A recipe's section: claim and chart side by side, then its checks. */
+static int report_recipe(FILE *html, FILE *md, const char *dir,
+                         const struct ob_recipe *recipe, size_t *total,
+                         size_t *failing, struct ob_error *err)
 {
     char path[4096], chart_path[4096];
     json_object *root, *checks;
     int failures;
-    const char *chart;
+    const char *chart, **whys;
+    size_t count, distinct, *numbers;
 
     snprintf(path, sizeof path, "%s/%s/verdict.json", dir, recipe->name);
     root = json_object_from_file(path);
@@ -154,10 +160,16 @@ static void report_recipe(FILE *html, FILE *md, const char *dir,
     fprintf(md, "## %s: %s\n\n*%s*\n\n**Claim:** %s\n\n", recipe->name,
             recipe->title, recipe->citation, recipe->claim);
     if (root == NULL) {
-        fputs("<p class=\"missing\">not run</p>\n</div>\n</div>\n</div>\n",
-              html);
-        fputs("Not run.\n\n", md);
-        return;
+        fprintf(html,
+                "<p class=\"missing\">No verdict in this folder (run "
+                "<code>optbench reproduce %s</code>).</p>\n"
+                "</div>\n</div>\n</div>\n",
+                recipe->name);
+        fprintf(md,
+                "No verdict in this folder (run `optbench reproduce "
+                "%s`).\n\n",
+                recipe->name);
+        return OB_OK;
     }
 
     (*total)++;
@@ -184,10 +196,22 @@ static void report_recipe(FILE *html, FILE *md, const char *dir,
         snprintf(chart_path, sizeof chart_path, "%s/%s/%s.svg", dir,
                  recipe->name, chart);
         inline_svg(html, chart_path);
-        fprintf(md, "![%s](%s/%s.png)\n\n", recipe->title, recipe->name,
-                chart);
+        fprintf(md, "![%s](%s/%s.png)\n\n", recipe->title, recipe->name, chart);
     }
     fputs("</div>\n</div>\n", html);
+    count = checks != NULL ? json_object_array_length(checks) : 0;
+    whys = malloc((count > 0 ? count : 1) * sizeof *whys);
+    numbers = malloc((count > 0 ? count : 1) * sizeof *numbers);
+    if (whys == NULL || numbers == NULL) {
+        free(whys);
+        free(numbers);
+        json_object_put(root);
+        return ob_errorf(err, OB_ENOMEM, "no memory for the report of %s",
+                         recipe->name);
+    }
+    for (size_t i = 0; i < count; i++)
+        whys[i] = field_string(json_object_array_get_idx(checks, i), "why");
+    distinct = ob_footnote_numbers(whys, count, numbers);
     fputs("<table class=\"checks\">\n<tr><th>check</th><th>measured</th>"
           "<th>expected</th><th>tolerance</th><th>why</th><th>result</th>"
           "</tr>\n",
@@ -195,8 +219,7 @@ static void report_recipe(FILE *html, FILE *md, const char *dir,
     fputs("| check | measured | expected | tolerance | why | result |\n"
           "|---|---|---|---|---|---|\n",
           md);
-    for (size_t i = 0; checks != NULL && i < json_object_array_length(checks);
-         i++) {
+    for (size_t i = 0; i < count; i++) {
         json_object *c = json_object_array_get_idx(checks, i);
         char measured[32], expected[32];
         const char *result = field_string(c, "result");
@@ -207,18 +230,37 @@ static void report_recipe(FILE *html, FILE *md, const char *dir,
         html_text(html, field_string(c, "description"));
         fprintf(html, "</td><td>%s</td><td>%s</td><td>", measured, expected);
         html_text(html, field_string(c, "tolerance"));
-        fputs("</td><td>", html);
-        html_text(html, field_string(c, "why"));
-        fprintf(html, "</td><td class=\"%s\">%s</td></tr>\n",
+        fprintf(html,
+                "</td><td class=\"why\"><a href=\"#%s-why-%zu\">[%zu]</a>"
+                "</td><td class=\"%s\">%s</td></tr>\n",
+                recipe->name, numbers[i], numbers[i],
                 strcmp(result, "pass") == 0 ? "pass" : "fail", result);
         fputs("| ", md);
         ob_markdown_cell(md, field_string(c, "description"));
-        fprintf(md, " | %s | %s | %s | ", measured, expected,
-                field_string(c, "tolerance"));
-        ob_markdown_cell(md, field_string(c, "why"));
-        fprintf(md, " | %s |\n", result);
+        fprintf(md, " | %s | %s | %s | [%zu] | %s |\n", measured, expected,
+                field_string(c, "tolerance"), numbers[i], result);
     }
     fputs("</table>\n", html);
+
+    /* Each distinct reason once, in the order first cited: one long
+     * sentence shared by a dozen rows made each row a paragraph. */
+    if (distinct > 0) {
+        fputs("<ol class=\"why\">\n", html);
+        fputs("\nReasons cited in the why column:\n\n", md);
+    }
+    for (size_t n = 1, i = 0; n <= distinct; i++)
+        if (numbers[i] == n) {
+            fprintf(html, "<li id=\"%s-why-%zu\">", recipe->name, n);
+            html_text(html, whys[i]);
+            fputs("</li>\n", html);
+            fprintf(md, "- [%zu] ", n++);
+            ob_markdown_cell(md, whys[i]);
+            fputc('\n', md);
+        }
+    if (distinct > 0)
+        fputs("</ol>\n", html);
+    free(whys);
+    free(numbers);
     if (field_string(root, "notes")[0] != '\0') {
         html_paragraphs(html, field_string(root, "notes"));
         fprintf(md, "\n%s\n", field_string(root, "notes"));
@@ -226,6 +268,7 @@ static void report_recipe(FILE *html, FILE *md, const char *dir,
     fputs("</div>\n", html);
     fputs("\n", md);
     json_object_put(root);
+    return OB_OK;
 }
 
 /* One line per recipe at the top: its verdict, linking to its section. */
@@ -239,7 +282,9 @@ static void summary(FILE *html, FILE *md, const char *dir)
         const struct ob_recipe *recipe = ob_recipes[i];
         char path[4096];
         json_object *root;
-        const char *verdict = "not run", *class = "missing";
+        /* Not "not run": that names a check that could not be carried
+         * out, which fails its recipe. */
+        const char *verdict = "no verdict in this folder", *class = "missing";
 
         snprintf(path, sizeof path, "%s/%s/verdict.json", dir, recipe->name);
         root = json_object_from_file(path);
@@ -254,17 +299,23 @@ static void summary(FILE *html, FILE *md, const char *dir)
         fprintf(html, "<tr><td><a href=\"#%s\">%s</a></td><td>", recipe->name,
                 recipe->name);
         html_text(html, recipe->citation);
-        fprintf(html, "</td><td class=\"%s\">%s</td></tr>\n", class, verdict);
-        fprintf(md, "| %s | %s | %s |\n", recipe->name, recipe->citation,
-                verdict);
+        fprintf(html, "</td><td class=\"%s\">%s", class, verdict);
+        if (root == NULL)
+            fprintf(html, " (run <code>optbench reproduce %s</code>)",
+                    recipe->name);
+        fputs("</td></tr>\n", html);
+        fprintf(md, "| %s | %s | %s", recipe->name, recipe->citation, verdict);
+        if (root == NULL)
+            fprintf(md, " (run `optbench reproduce %s`)", recipe->name);
+        fputs(" |\n", md);
         json_object_put(root);
     }
     fputs("</table>\n", html);
     fputs("\n", md);
 }
 
-int ob_reproduce_report_write(const char *dir, size_t *total,
-                              size_t *failing, struct ob_error *err)
+int ob_reproduce_report_write(const char *dir, size_t *total, size_t *failing,
+                              struct ob_error *err)
 {
     struct ob_atomic_file html, md;
     char path[4096];
@@ -287,9 +338,14 @@ int ob_reproduce_report_write(const char *dir, size_t *total,
     fputs(page_head, html.stream);
     fputs("# optbench: reproduced results\n\n", md.stream);
     summary(html.stream, md.stream, dir);
-    for (size_t i = 0; i < ob_recipe_count; i++)
-        report_recipe(html.stream, md.stream, dir, ob_recipes[i], total,
-                      failing);
+    for (size_t i = 0; i < ob_recipe_count && status == OB_OK; i++)
+        status = report_recipe(html.stream, md.stream, dir, ob_recipes[i],
+                               total, failing, err);
+    if (status != OB_OK) {
+        ob_atomic_abort(&html);
+        ob_atomic_abort(&md);
+        return status;
+    }
     fputs("</body>\n</html>\n", html.stream);
 
     status = ob_atomic_commit(&html, err);

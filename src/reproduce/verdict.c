@@ -118,6 +118,21 @@ size_t ob_verdict_failures(const struct ob_recipe_verdict *verdict)
     return failures;
 }
 
+size_t ob_footnote_numbers(const char *const *texts, size_t count,
+                           size_t *numbers)
+{
+    size_t distinct = 0;
+
+    for (size_t i = 0; i < count; i++) {
+        size_t j = 0;
+
+        while (j < i && strcmp(texts[j], texts[i]) != 0)
+            j++;
+        numbers[i] = j < i ? numbers[j] : ++distinct;
+    }
+    return distinct;
+}
+
 void ob_markdown_cell(FILE *out, const char *text)
 {
     for (const char *c = text; *c != '\0'; c++) {
@@ -184,6 +199,8 @@ static void write_markdown(FILE *out, const struct ob_recipe *recipe,
                            const struct ob_recipe_context *ctx, double seconds)
 {
     size_t failures = ob_verdict_failures(verdict);
+    const char *whys[OB_VERDICT_MAX_CHECKS];
+    size_t numbers[OB_VERDICT_MAX_CHECKS], distinct;
 
     fprintf(out, "# %s: %s\n\n", recipe->name, recipe->title);
     fprintf(out, "**Source:** %s\n\n**Claim:** %s\n\n", recipe->citation,
@@ -194,8 +211,11 @@ static void write_markdown(FILE *out, const struct ob_recipe *recipe,
                                                         "hold here",
             verdict->check_count - failures, verdict->check_count,
             ctx->fast ? "; fast version" : "", seconds);
-    fputs("| check | measured | expected | tolerance | why this tolerance "
-          "| result |\n|---|---|---|---|---|---|\n",
+    for (size_t i = 0; i < verdict->check_count; i++)
+        whys[i] = verdict->checks[i].why;
+    distinct = ob_footnote_numbers(whys, verdict->check_count, numbers);
+    fputs("| check | measured | expected | tolerance | why | result |\n"
+          "|---|---|---|---|---|---|\n",
           out);
     for (size_t i = 0; i < verdict->check_count; i++) {
         const struct ob_recipe_check *c = &verdict->checks[i];
@@ -206,10 +226,18 @@ static void write_markdown(FILE *out, const struct ob_recipe *recipe,
         tolerance_text(c, tolerance, sizeof tolerance);
         fputs("| ", out);
         ob_markdown_cell(out, c->description);
-        fprintf(out, " | %s | %s | %s | ", measured, expected, tolerance);
-        ob_markdown_cell(out, c->why);
-        fprintf(out, " | %s |\n", result_name(c->result));
+        fprintf(out, " | %s | %s | %s | [%zu] | %s |\n", measured, expected,
+                tolerance, numbers[i], result_name(c->result));
     }
+    /* Each distinct reason once, in the order first cited. */
+    if (distinct > 0)
+        fputs("\nReasons cited in the why column:\n\n", out);
+    for (size_t n = 1, i = 0; n <= distinct; i++)
+        if (numbers[i] == n) {
+            fprintf(out, "- [%zu] ", n++);
+            ob_markdown_cell(out, whys[i]);
+            fputc('\n', out);
+        }
     if (verdict->notes_length > 0)
         fprintf(out, "\n## Notes\n\n%s\n", verdict->notes);
     if (verdict->chart[0] != '\0') {
@@ -339,6 +367,14 @@ void ob_recipe_chart_abort(struct ob_recipe_chart *chart)
     chart->text = NULL;
 }
 
+/* Kept at 16 and below so that keys still fit in narrow panels. */
+static int svg_font_size(int width)
+{
+    int size = (width + 42) / 85;
+
+    return size < 10 ? 10 : size > 16 ? 16 : size;
+}
+
 int ob_recipe_chart_finish(struct ob_recipe_chart *chart,
                            const struct ob_recipe_context *ctx,
                            struct ob_recipe_verdict *verdict,
@@ -370,11 +406,14 @@ int ob_recipe_chart_finish(struct ob_recipe_chart *chart,
             "set output '%s.png'\n",
             chart->width, chart->height, chart->stem);
     fwrite(chart->text, 1, chart->length, file.stream);
+    /* report.html shows the SVG about 850 px wide, so its text is drawn
+     * larger in proportion to stay near 10 px there. */
     fprintf(file.stream,
             "\nunset output\nreset\n"
-            "set terminal svg size %d,%d dynamic font ',10'\n"
+            "set terminal svg size %d,%d dynamic font ',%d'\n"
             "set output '%s.svg'\n",
-            chart->width, chart->height, chart->stem);
+            chart->width, chart->height, svg_font_size(chart->width),
+            chart->stem);
     fwrite(chart->text, 1, chart->length, file.stream);
     fputs("\nunset output\n", file.stream);
     ob_recipe_chart_abort(chart);
