@@ -86,7 +86,10 @@ static void tiny_results(char *dir, size_t size)
     write_file(dir, "traces.csv",
                "problem,optimizer,seed,step,loss,gap,test_loss,"
                "test_accuracy\n"
-               "bowl,a,1,0,1,1,,\nbowl,a,1,100,0.001,0.001,,\n");
+               "bowl,a,1,0,1,1,,\nbowl,a,1,100,0.001,0.001,,\n"
+               "bowl,b,1,100,1e-05,1e-05,,\nbowl,c,1,7,nan,nan,,\n"
+               "flat,a,1,100,1e-20,1e-20,,\nflat,b,1,100,1e-30,1e-30,,\n"
+               "flat,c,1,100,1e-18,1e-18,,\n");
     write_file(dir, "paths.csv", "problem,optimizer,seed,step,x,y\n");
 }
 
@@ -174,6 +177,82 @@ Test(report, plot_names_a_missing_or_malformed_file_and_exits_2)
     free_result(&r);
 }
 
+/* Keeps the first `lines` lines of DIR/NAME, as `head -n` would. */
+static void cut_file(const char *dir, const char *name, size_t lines)
+{
+    char *text = read_in(dir, name), *p;
+
+    cr_assert_not_null(text);
+    p = text;
+    for (size_t n = 0; n < lines && (p = strchr(p, '\n')) != NULL; n++)
+        p++;
+    if (p != NULL)
+        *p = '\0';
+    write_file(dir, name, text);
+    free(text);
+}
+
+static int exists_in(const char *dir, const char *name)
+{
+    char path[512];
+
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    return access(path, F_OK) == 0;
+}
+
+static void remove_in(const char *dir, const char *name)
+{
+    char path[512];
+
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    cr_assert_eq(remove(path), 0, "cannot remove %s", path);
+}
+
+Test(report, plot_refuses_a_traces_csv_without_every_reported_run)
+{
+    char dir[64];
+    struct cli_result r;
+
+    /* Six pairs traced, one run each: cutting the last line loses flat/c. */
+    tiny_results(dir, sizeof dir);
+    cut_file(dir, "traces.csv", 7);
+    r = run_cli(ARGS("plot", dir), NULL);
+    cr_assert_eq(r.exit_code, 2, "stderr: %s", r.err);
+    cr_assert_not_null(strstr(r.err, "/traces.csv has 0 traced runs of "
+                                     "flat/c where summary.csv says 1"),
+                       "stderr: %s", r.err);
+    cr_assert(!exists_in(dir, "summary.md") && !exists_in(dir, "report.html"));
+    free_result(&r);
+
+    /* bowl/a's trace cut before its last row (step 100, as runs.csv says). */
+    tiny_results(dir, sizeof dir);
+    write_file(dir, "traces.csv",
+               "problem,optimizer,seed,step,loss,gap,test_loss,"
+               "test_accuracy\nbowl,a,1,0,1,1,,\n"
+               "bowl,b,1,100,1e-05,1e-05,,\nbowl,c,1,7,nan,nan,,\n"
+               "flat,a,1,100,1e-20,1e-20,,\nflat,b,1,100,1e-30,1e-30,,\n"
+               "flat,c,1,100,1e-18,1e-18,,\n");
+    r = run_cli(ARGS("plot", dir), NULL);
+    cr_assert_eq(r.exit_code, 2, "stderr: %s", r.err);
+    cr_assert_not_null(strstr(r.err, "/traces.csv:2: the trace of bowl/a "
+                                     "seed 1 ends at step 0 where runs.csv "
+                                     "says the run took 100 steps"),
+                       "stderr: %s", r.err);
+    free_result(&r);
+
+    /* A pair traced that summary.csv does not report. */
+    tiny_results(dir, sizeof dir);
+    write_file(dir, "traces.csv",
+               "problem,optimizer,seed,step,loss,gap,test_loss,"
+               "test_accuracy\nbowl,d,1,0,1,1,,\n");
+    r = run_cli(ARGS("plot", dir), NULL);
+    cr_assert_eq(r.exit_code, 2, "stderr: %s", r.err);
+    cr_assert_not_null(strstr(r.err, "/traces.csv:2: bowl/d has no row in "
+                                     "summary.csv"),
+                       "stderr: %s", r.err);
+    free_result(&r);
+}
+
 /* Runs the quick suite into a new folder; results in OUT/results/quick. */
 static void run_quick(char *out, size_t size)
 {
@@ -182,6 +261,38 @@ static void run_quick(char *out, size_t size)
     make_temp_dir(out, size);
     r = run_cli(ARGS("run", "quick", "--out", out, "--no-progress"), NULL);
     cr_assert_eq(r.exit_code, 0, "stderr: %s", r.err);
+    free_result(&r);
+}
+
+Test(report, plot_refuses_a_runs_csv_cut_at_a_line_and_writes_nothing,
+     .timeout = 60)
+{
+    char out[64], results[128];
+    struct cli_result r;
+
+    make_temp_dir(out, sizeof out);
+    r = run_cli(
+        ARGS("run", "quick", "--out", out, "--no-progress", "--no-charts"),
+        NULL);
+    cr_assert_eq(r.exit_code, 0, "stderr: %s", r.err);
+    free_result(&r);
+    snprintf(results, sizeof results, "%s/results/quick", out);
+    cr_assert(exists_in(results, "summary.md"));
+
+    /* 30 tuning rows, then 15 for rosenbrock's five optimizers, 3 for
+     * quadratic/sgd and the first of quadratic/momentum's 3. */
+    cut_file(results, "runs.csv", 50);
+    remove_in(results, "summary.md");
+    remove_in(results, "report.html");
+    r = run_cli(ARGS("plot", results), NULL);
+    cr_assert_eq(r.exit_code, 2, "stderr: %s", r.err);
+    cr_assert_not_null(strstr(r.err, "/results/quick/runs.csv has 1 reported "
+                                     "runs of quadratic/momentum where "
+                                     "summary.csv says 3"),
+                       "stderr: %s", r.err);
+    cr_assert_eq(count(r.err, "\n"), 1, "one line, not: %s", r.err);
+    cr_assert(!exists_in(results, "summary.md"));
+    cr_assert(!exists_in(results, "report.html"));
     free_result(&r);
 }
 

@@ -128,17 +128,23 @@ static int read_problems(struct ob_report *r, struct ob_error *err)
 static int read_summary(struct ob_report *r, struct ob_error *err)
 {
     static const char *const names[] = {
-        "problem",         "optimizer",
-        "settings",        "metric",
-        "final_median",    "final_q1",
-        "final_q3",        "success_rate",
-        "divergence_rate", "steps_to_target_median",
+        "problem",
+        "optimizer",
+        "settings",
+        "metric",
+        "final_median",
+        "final_q1",
+        "final_q3",
+        "success_rate",
+        "divergence_rate",
+        "steps_to_target_median",
+        "runs",
     };
     const struct ob_csv *csv = &r->summary;
-    size_t c[10];
+    size_t c[11];
     int status = OB_OK;
 
-    for (size_t k = 0; k < 10 && status == OB_OK; k++)
+    for (size_t k = 0; k < 11 && status == OB_OK; k++)
         status = ob_csv_require(csv, names[k], &c[k], err);
     if (status != OB_OK)
         return status;
@@ -183,8 +189,158 @@ static int read_summary(struct ob_report *r, struct ob_error *err)
             status = ob_csv_number(csv, row, c[8], 0, &cell->divergence, err);
         if (status == OB_OK)
             status = ob_csv_number(csv, row, c[9], 1, &cell->steps_median, err);
+        if (status == OB_OK)
+            status = read_count(csv, row, c[10], &cell->runs, err);
     }
     return status;
+}
+
+/* The present cell of a row's (problem, optimizer) labels, or NULL. */
+static struct ob_report_cell *row_cell(struct ob_report *r,
+                                       const struct ob_csv *csv, size_t row,
+                                       size_t problem, size_t optimizer)
+{
+    size_t q = ob_report_problem_index(r, ob_csv_get(csv, row, problem));
+    size_t o = ob_report_optimizer_index(r, ob_csv_get(csv, row, optimizer));
+
+    if (q == OB_CSV_NO_COLUMN || o == OB_CSV_NO_COLUMN ||
+        !r->cells[q * r->optimizer_count + o].present)
+        return NULL;
+    return &r->cells[q * r->optimizer_count + o];
+}
+
+/* Counts each cell's reported runs in runs.csv (phase=final rows) or, with
+ * traced, its traces in traces.csv (a new seed starts one; a run's rows are
+ * contiguous). A row of a pair summary.csv lacks is an error. */
+static int count_runs(struct ob_report *r, const struct ob_csv *csv, int traced,
+                      size_t *counts, struct ob_error *err)
+{
+    size_t problem = ob_csv_find(csv, "problem");
+    size_t optimizer = ob_csv_find(csv, "optimizer");
+    size_t seed = ob_csv_find(csv, "seed");
+    size_t phase = ob_csv_find(csv, "phase");
+
+    for (size_t row = 0; row < csv->rows; row++) {
+        struct ob_report_cell *cell;
+
+        if (!traced && strcmp(ob_csv_get(csv, row, phase), "final") != 0)
+            continue;
+        if (traced && row > 0 &&
+            strcmp(ob_csv_get(csv, row, problem),
+                   ob_csv_get(csv, row - 1, problem)) == 0 &&
+            strcmp(ob_csv_get(csv, row, optimizer),
+                   ob_csv_get(csv, row - 1, optimizer)) == 0 &&
+            strcmp(ob_csv_get(csv, row, seed),
+                   ob_csv_get(csv, row - 1, seed)) == 0)
+            continue;
+        cell = row_cell(r, csv, row, problem, optimizer);
+        if (cell == NULL)
+            return ob_errorf(
+                err, OB_EDATA, "%s:%zu: %s/%s has no row in summary.csv",
+                csv->path, csv->line[row + 1], ob_csv_get(csv, row, problem),
+                ob_csv_get(csv, row, optimizer));
+        counts[cell - r->cells]++;
+    }
+    return OB_OK;
+}
+
+static int same_run(const struct ob_csv *a, size_t row_a,
+                    const size_t *columns_a, const struct ob_csv *b,
+                    size_t row_b, const size_t *columns_b)
+{
+    for (size_t k = 0; k < 3; k++)
+        if (strcmp(ob_csv_get(a, row_a, columns_a[k]),
+                   ob_csv_get(b, row_b, columns_b[k])) != 0)
+            return 0;
+    return 1;
+}
+
+/* A run's trace ends with a row at the step the run stopped (its steps in
+ * runs.csv), so a traces.csv cut inside a trace shows here. Traces follow
+ * the order of the reported runs; `next` is where the search starts. */
+static int check_trace_ends(const struct ob_report *r, struct ob_error *err)
+{
+    const struct ob_csv *traces = &r->traces, *runs = &r->runs;
+    size_t t[3], u[3], step = ob_csv_find(traces, "step");
+    size_t steps = ob_csv_find(runs, "steps");
+    size_t phase = ob_csv_find(runs, "phase"), next = 0;
+    static const char *const key[] = {"problem", "optimizer", "seed"};
+
+    for (size_t k = 0; k < 3; k++) {
+        t[k] = ob_csv_find(traces, key[k]);
+        u[k] = ob_csv_find(runs, key[k]);
+    }
+    if (steps == OB_CSV_NO_COLUMN)
+        return ob_errorf(err, OB_EDATA,
+                         "%s:1: no column 'steps' in the "
+                         "header",
+                         runs->path);
+    for (size_t row = 0; row < traces->rows; row++) {
+        size_t found = runs->rows;
+
+        if (row + 1 < traces->rows &&
+            same_run(traces, row, t, traces, row + 1, t))
+            continue;
+        for (size_t i = 0; i < runs->rows && found == runs->rows; i++) {
+            size_t j = (next + i) % runs->rows;
+
+            if (strcmp(ob_csv_get(runs, j, phase), "final") == 0 &&
+                same_run(traces, row, t, runs, j, u))
+                found = j;
+        }
+        if (found == runs->rows)
+            return ob_errorf(err, OB_EDATA,
+                             "%s:%zu: the trace of %s/%s "
+                             "seed %s is of no reported run in runs.csv",
+                             traces->path, traces->line[row + 1],
+                             ob_csv_get(traces, row, t[0]),
+                             ob_csv_get(traces, row, t[1]),
+                             ob_csv_get(traces, row, t[2]));
+        if (strcmp(ob_csv_get(traces, row, step),
+                   ob_csv_get(runs, found, steps)) != 0)
+            return ob_errorf(
+                err, OB_EDATA,
+                "%s:%zu: the trace of %s/%s "
+                "seed %s ends at step %s where runs.csv says "
+                "the run took %s steps",
+                traces->path, traces->line[row + 1],
+                ob_csv_get(traces, row, t[0]), ob_csv_get(traces, row, t[1]),
+                ob_csv_get(traces, row, t[2]), ob_csv_get(traces, row, step),
+                ob_csv_get(runs, found, steps));
+        next = found + 1;
+    }
+    return OB_OK;
+}
+
+/* summary.csv is computed from the runs that runs.csv and traces.csv list,
+ * so the three agree on every pair's number of reported runs. A file cut
+ * at a line boundary still parses; this is where it shows. */
+static int check_run_counts(struct ob_report *r, struct ob_error *err)
+{
+    size_t cells = r->problem_count * r->optimizer_count;
+    size_t *counts = calloc(2 * cells + 1, sizeof *counts);
+    int status;
+
+    if (counts == NULL)
+        return ob_errorf(err, OB_ENOMEM, "out of memory");
+    status = count_runs(r, &r->runs, 0, counts, err);
+    if (status == OB_OK)
+        status = count_runs(r, &r->traces, 1, counts + cells, err);
+    for (size_t k = 0; status == OB_OK && k < 2 * cells; k++) {
+        const struct ob_report_cell *cell = &r->cells[k % cells];
+
+        if (cell->present && counts[k] != cell->runs)
+            status =
+                ob_errorf(err, OB_EDATA,
+                          "%s has %zu %s runs of %s/%s where "
+                          "summary.csv says %zu",
+                          k < cells ? r->runs.path : r->traces.path, counts[k],
+                          k < cells ? "reported" : "traced",
+                          r->problems[k % cells / r->optimizer_count].label,
+                          r->optimizers[k % r->optimizer_count], cell->runs);
+    }
+    free(counts);
+    return status == OB_OK ? check_trace_ends(r, err) : status;
 }
 
 size_t ob_report_problem_index(const struct ob_report *r, const char *label)
@@ -304,6 +460,8 @@ int ob_report_load(struct ob_report *r, const char *dir, struct ob_error *err)
         status = read_summary(r, err);
     if (status == OB_OK)
         status = check_columns(r, err);
+    if (status == OB_OK)
+        status = check_run_counts(r, err);
     if (status == OB_OK)
         rank_cells(r);
     return status;

@@ -23,6 +23,7 @@ struct ob_report_problem {
 struct ob_report_cell {
     int present;           /* a row exists (--only may leave pairs out) */
     const char *settings;  /* the reported setting */
+    size_t runs;           /* reported runs, from summary.csv */
     int gap;               /* metric = gap (else loss) */
     double median, q1, q3; /* final gap (or loss); diverged = inf */
     double success, divergence, steps_median; /* NAN when none reached */
@@ -40,6 +41,7 @@ struct ob_report_chart {
 struct ob_report {
     char *suite;    /* name from manifest.json */
     char *manifest; /* manifest.json's text */
+    char *only;     /* manifest's "only": run's --only glob, or NULL */
     struct ob_csv runs, summary, targets, traces, problems_csv, paths;
     struct ob_report_problem *problems;
     size_t problem_count;
@@ -51,7 +53,11 @@ struct ob_report {
 };
 
 /* Reads DIR's manifest.json, runs, summary, targets, traces, problems and
- * paths CSVs, checks the columns the report uses and ranks each problem's
+ * paths CSVs, checks the columns the report uses, checks that runs.csv
+ * (its phase=final rows) and traces.csv hold summary.csv's number of
+ * reported runs for each (problem, optimizer) pair and no other pair, so a
+ * file cut short is refused ("PATH has N reported runs of P/O where
+ * summary.csv says M"), and ranks each problem's
  * optimizers: by median final gap (the loss when the minimum is unknown;
  * diverged runs count as +inf, gaps below 1e-16 as 1e-16), ties broken by
  * the median steps to target (never reached last); pairs equal on both
