@@ -121,6 +121,42 @@ Test(report, summary_ranks_by_median_gap_then_steps_to_target)
     free_result(&r);
 }
 
+Test(report, a_run_with_only_says_so_in_both_titles)
+{
+    char dir[64];
+    struct cli_result r;
+    char *summary, *html;
+
+    tiny_results(dir, sizeof dir);
+    write_file(dir, "manifest.json",
+               "{ \"suite\": \"tiny\", \"only\": \"b*<\" }\n");
+    r = run_cli(ARGS("plot", dir),
+                ((const char *const[]){"PATH=/nonexistent", NULL}));
+    cr_assert_eq(r.exit_code, 0, "stderr: %s", r.err);
+    summary = read_in(dir, "summary.md");
+    html = read_in(dir, "report.html");
+    cr_assert_not_null(summary);
+    cr_assert_not_null(html);
+    cr_assert_eq(strncmp(summary, "# Suite tiny (only: b*<)\n", 25), 0, "%s",
+                 summary);
+    cr_assert_not_null(strstr(html, "<h1>Suite tiny (only: b*&lt;)</h1>"));
+    cr_assert_not_null(strstr(html, "<title>optbench: suite tiny (only: "
+                                    "b*&lt;)</title>"));
+    free(summary), free(html);
+    free_result(&r);
+
+    /* Without the key, the title is the suite's alone. */
+    tiny_results(dir, sizeof dir);
+    r = run_cli(ARGS("plot", dir),
+                ((const char *const[]){"PATH=/nonexistent", NULL}));
+    cr_assert_eq(r.exit_code, 0, "stderr: %s", r.err);
+    summary = read_in(dir, "summary.md");
+    cr_assert_not_null(summary);
+    cr_assert_eq(strncmp(summary, "# Suite tiny\n", 13), 0, "%s", summary);
+    free(summary);
+    free_result(&r);
+}
+
 Test(report, without_gnuplot_tables_are_written_and_one_line_says_how)
 {
     char dir[64], plots[128];

@@ -24,9 +24,10 @@ static int read_manifest(struct ob_report *r, const char *dir,
                          struct ob_error *err)
 {
     char path[4200];
-    struct json_object *root, *suite;
+    struct json_object *root, *suite, *only;
     enum json_tokener_error problem;
     size_t size;
+    int no_memory;
     int status = ob_path_join(path, sizeof path, dir, "manifest.json", err);
 
     if (status == OB_OK)
@@ -44,9 +45,14 @@ static int read_manifest(struct ob_report *r, const char *dir,
         return ob_errorf(err, OB_EDATA, "%s: no \"suite\" name", path);
     }
     r->suite = strdup(json_object_get_string(suite));
+    no_memory = r->suite == NULL;
+    if (json_object_object_get_ex(root, "only", &only) &&
+        json_object_is_type(only, json_type_string)) {
+        r->only = strdup(json_object_get_string(only));
+        no_memory |= r->only == NULL;
+    }
     json_object_put(root);
-    return r->suite == NULL ? ob_errorf(err, OB_ENOMEM, "out of memory")
-                            : OB_OK;
+    return no_memory ? ob_errorf(err, OB_ENOMEM, "out of memory") : OB_OK;
 }
 
 /* A whole number field of problems.csv. */
@@ -469,7 +475,7 @@ int ob_report_load(struct ob_report *r, const char *dir, struct ob_error *err)
 
 void ob_report_free(struct ob_report *r)
 {
-    free(r->suite), free(r->manifest);
+    free(r->suite), free(r->only), free(r->manifest);
     ob_csv_free(&r->runs), ob_csv_free(&r->summary);
     ob_csv_free(&r->targets), ob_csv_free(&r->traces);
     ob_csv_free(&r->problems_csv), ob_csv_free(&r->paths);
@@ -588,8 +594,10 @@ int ob_report_write_summary(const struct ob_report *r, const char *dir,
     if (status != OB_OK)
         return status;
     out = file.stream;
-    fprintf(out, "# Suite %s\n\n%s\n\n| problem | winner | winner's median |",
-            r->suite, rank_rule);
+    fprintf(out, "# Suite %s", r->suite);
+    if (r->only != NULL)
+        fprintf(out, " (only: %s)", r->only);
+    fprintf(out, "\n\n%s\n\n| problem | winner | winner's median |", rank_rule);
     for (size_t o = 0; o < r->optimizer_count; o++)
         fprintf(out, " %s |", r->optimizers[o]);
     fputs("\n|---|---|---:|", out);
@@ -759,6 +767,16 @@ static void html_tables(FILE *out, const struct ob_report *r)
     fputs("</table>\n", out);
 }
 
+/* A run with --only reports part of the suite: the title says which. */
+static void html_only(FILE *out, const struct ob_report *r)
+{
+    if (r->only == NULL)
+        return;
+    fputs(" (only: ", out);
+    html_text(out, r->only);
+    fputc(')', out);
+}
+
 static int html_chart(FILE *out, const struct ob_report_chart *chart,
                       const char *plots_dir, size_t number,
                       struct ob_error *err)
@@ -801,9 +819,13 @@ int ob_report_write_html(const struct ob_report *r, const char *dir,
     out = file.stream;
     fprintf(out,
             "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta "
-            "charset=\"utf-8\">\n<title>optbench: suite %s</title>\n"
-            "<style>\n%s</style>\n</head>\n<body>\n<h1>Suite %s</h1>\n",
-            r->suite, page_style, r->suite);
+            "charset=\"utf-8\">\n<title>optbench: suite %s",
+            r->suite);
+    html_only(out, r);
+    fprintf(out, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<h1>Suite %s",
+            page_style, r->suite);
+    html_only(out, r);
+    fputs("</h1>\n", out);
     fputs("<nav><a href=\"#summary\">summary</a>", out);
     if (with_charts && r->chart_count > 0)
         fputs("<a href=\"#suite\">across the suite</a>", out);
