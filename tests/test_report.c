@@ -121,6 +121,72 @@ Test(report, summary_ranks_by_median_gap_then_steps_to_target)
     free_result(&r);
 }
 
+Test(report, an_lr_chosen_at_an_end_of_its_sweep_is_marked_and_counted)
+{
+    char dir[64];
+    struct cli_result r;
+    char *summary, *html;
+    FILE *runs;
+    char path[128];
+
+    /* Every pair reports lr=0.1. bowl/a swept 0.01 and 0.1 (top), bowl/b
+     * 0.1 and 1 (bottom), bowl/c 0.01 to 1 (inside); flat/a's lr=1 row
+     * has another momentum, so flat/a swept no lr. */
+    tiny_results(dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/runs.csv", dir);
+    runs = fopen(path, "a");
+    cr_assert_not_null(runs);
+    fputs("bowl,a,1001,ok,,100,1,1,0,1,1e-06,,tune,lr=0.01\n"
+          "bowl,a,1001,ok,,100,1,1,0,1,1e-06,,tune,lr=0.1\n"
+          "bowl,b,1001,ok,,100,1,1,0,1,1e-06,,tune,lr=0.1\n"
+          "bowl,b,1001,ok,,100,1,1,0,1,1e-06,,tune,lr=1\n"
+          "bowl,c,1001,ok,,100,1,1,0,1,1e-06,,tune,lr=1\n"
+          "bowl,c,1001,ok,,100,1,1,0,1,1e-06,,tune,lr=0.1\n"
+          "bowl,c,1001,ok,,100,1,1,0,1,1e-06,,tune,lr=0.01\n"
+          "flat,a,1001,ok,,100,1,1,0,1,1e-06,,tune,lr=0.1\n"
+          "flat,a,1001,ok,,100,1,1,0,1,1e-06,,tune,lr=1 momentum=0.9\n",
+          runs);
+    cr_assert_eq(fclose(runs), 0);
+    r = run_cli(ARGS("plot", dir),
+                ((const char *const[]){"PATH=/nonexistent", NULL}));
+    cr_assert_eq(r.exit_code, 0, "stderr: %s", r.err);
+    summary = read_in(dir, "summary.md");
+    html = read_in(dir, "report.html");
+    cr_assert_not_null(summary);
+    cr_assert_not_null(html);
+    cr_assert_not_null(strstr(summary, "| bowl | b | 1e-05 | 2\u2191 | "
+                                       "1\u2193 | 3 |"),
+                       "%s", summary);
+    cr_assert_not_null(strstr(summary, "| flat | a, c | < 1e-16 | 1 | 3 | "
+                                       "1 |"),
+                       "%s", summary);
+    cr_assert_not_null(strstr(summary, "the best rate may lie outside the "
+                                       "grid. 2 of the 3 pairs whose lr was "
+                                       "tuned chose it at an edge (1 at the "
+                                       "top, 1 at the bottom)."),
+                       "%s", summary);
+    cr_assert_not_null(strstr(html, "lr at the top of its sweep\">2\u2191"
+                                    "</td>"));
+    cr_assert_not_null(strstr(html, "lr at the bottom of its sweep\">"
+                                    "1\u2193</td>"));
+    cr_assert_not_null(strstr(html, "<p id=\"lr-edges\">lr chosen at the "
+                                    "top"));
+    free(summary), free(html);
+    free_result(&r);
+
+    /* No tuning rows: no marks and no note. */
+    tiny_results(dir, sizeof dir);
+    r = run_cli(ARGS("plot", dir),
+                ((const char *const[]){"PATH=/nonexistent", NULL}));
+    cr_assert_eq(r.exit_code, 0, "stderr: %s", r.err);
+    summary = read_in(dir, "summary.md");
+    cr_assert_not_null(summary);
+    cr_assert_null(strstr(summary, "sweep"), "%s", summary);
+    cr_assert_null(strstr(summary, "\u2191"), "%s", summary);
+    free(summary);
+    free_result(&r);
+}
+
 Test(report, a_run_with_only_says_so_in_both_titles)
 {
     char dir[64];

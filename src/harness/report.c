@@ -395,6 +395,71 @@ static void rank_cells(struct ob_report *r)
     }
 }
 
+/* The lr of a settings text ("lr=1e-3 momentum=0.9"), NAN when it has
+ * none, and the text without it in rest (truncated to size). */
+static double settings_lr(const char *settings, char *rest, size_t size)
+{
+    double lr = NAN;
+    size_t length = 0;
+
+    rest[0] = '\0';
+    while (*settings) {
+        size_t span = strcspn(settings, " ");
+
+        if (strncmp(settings, "lr=", 3) == 0)
+            lr = strtod(settings + 3, NULL);
+        else if (span > 0 && length + span + 2 <= size) {
+            memcpy(rest + length, settings, span);
+            length += span;
+            rest[length++] = ' ';
+            rest[length] = '\0';
+        }
+        settings += span;
+        settings += *settings == ' ';
+    }
+    return lr;
+}
+
+/* Marks the pairs whose chosen lr lies at an end of its tuning sweep:
+ * a better rate may lie beyond the grid (see ob_report_load). */
+static void mark_lr_edges(struct ob_report *r)
+{
+    const struct ob_csv *runs = &r->runs;
+    size_t problem = ob_csv_find(runs, "problem");
+    size_t optimizer = ob_csv_find(runs, "optimizer");
+    size_t phase = ob_csv_find(runs, "phase");
+    size_t settings = ob_csv_find(runs, "settings");
+    char chosen_rest[512], rest[512];
+
+    for (size_t q = 0; q < r->problem_count; q++)
+        for (size_t o = 0; o < r->optimizer_count; o++) {
+            struct ob_report_cell *cell = &r->cells[q * r->optimizer_count + o];
+            double chosen, low = INFINITY, high = -INFINITY;
+
+            if (!cell->present)
+                continue;
+            chosen =
+                settings_lr(cell->settings, chosen_rest, sizeof chosen_rest);
+            for (size_t row = 0; !isnan(chosen) && row < runs->rows; row++) {
+                double lr;
+
+                if (strcmp(ob_csv_get(runs, row, phase), "tune") != 0 ||
+                    strcmp(ob_csv_get(runs, row, problem),
+                           r->problems[q].label) != 0 ||
+                    strcmp(ob_csv_get(runs, row, optimizer),
+                           r->optimizers[o]) != 0)
+                    continue;
+                lr = settings_lr(ob_csv_get(runs, row, settings), rest,
+                                 sizeof rest);
+                if (!isnan(lr) && strcmp(rest, chosen_rest) == 0)
+                    low = fmin(low, lr), high = fmax(high, lr);
+            }
+            cell->lr_swept = low < high;
+            if (cell->lr_swept)
+                cell->lr_edge = chosen >= high ? 1 : chosen <= low ? -1 : 0;
+        }
+}
+
 /* The columns the charts read, checked once here so a malformed file is
  * named before anything is drawn. */
 static int check_columns(const struct ob_report *r, struct ob_error *err)
@@ -468,8 +533,10 @@ int ob_report_load(struct ob_report *r, const char *dir, struct ob_error *err)
         status = check_columns(r, err);
     if (status == OB_OK)
         status = check_run_counts(r, err);
-    if (status == OB_OK)
+    if (status == OB_OK) {
         rank_cells(r);
+        mark_lr_edges(r);
+    }
     return status;
 }
 
@@ -581,11 +648,38 @@ static const char rank_rule[] =
     "target (never reached last); optimizers equal on both share a rank. "
     "The winner is ranked 1.";
 
+static const char *edge_mark(const struct ob_report_cell *cell)
+{
+    return cell->lr_edge > 0 ? "\u2191" : cell->lr_edge < 0 ? "\u2193" : "";
+}
+
+/* The note under the ranks table on lr chosen at an end of its sweep,
+ * with the count of such pairs; 0 when no pair swept lr. */
+static int lr_edge_note(const struct ob_report *r, char *out, size_t size)
+{
+    size_t swept = 0, top = 0, bottom = 0;
+
+    for (size_t k = 0; k < r->problem_count * r->optimizer_count; k++) {
+        swept += r->cells[k].present && r->cells[k].lr_swept;
+        top += r->cells[k].present && r->cells[k].lr_edge > 0;
+        bottom += r->cells[k].present && r->cells[k].lr_edge < 0;
+    }
+    if (swept == 0)
+        return 0;
+    snprintf(out, size,
+             "lr chosen at the top (\u2191) or bottom (\u2193) of its "
+             "sweep: the best rate may lie outside the grid. %zu of the %zu "
+             "pairs whose lr was tuned chose it at an edge (%zu at the top, "
+             "%zu at the bottom).",
+             top + bottom, swept, top, bottom);
+    return 1;
+}
+
 int ob_report_write_summary(const struct ob_report *r, const char *dir,
                             struct ob_error *err)
 {
     struct ob_atomic_file file;
-    char path[4200], names[1024], value[64];
+    char path[4200], names[1024], value[64], note[400];
     FILE *out;
     int status = ob_path_join(path, sizeof path, dir, "summary.md", err);
 
@@ -614,12 +708,14 @@ int ob_report_write_summary(const struct ob_report *r, const char *dir,
                 &r->cells[q * r->optimizer_count + o];
 
             if (cell->present)
-                fprintf(out, " %zu |", cell->rank);
+                fprintf(out, " %zu%s |", cell->rank, edge_mark(cell));
             else
                 fputs(" - |", out);
         }
         fputc('\n', out);
     }
+    if (lr_edge_note(r, note, sizeof note))
+        fprintf(out, "\n%s\n", note);
     fputs("\nOver the suite's reported runs: success = reached the "
           "problem's target loss.\n\n| optimizer | wins | mean rank | "
           "success rate | divergence rate |\n|---|---:|---:|---:|---:|\n",
@@ -712,7 +808,7 @@ static const char page_style[] =
 
 static void html_tables(FILE *out, const struct ob_report *r)
 {
-    char names[1024], value[64];
+    char names[1024], value[64], note[400];
 
     fprintf(out, "<h2 id=\"summary\">Summary</h2>\n<p>");
     html_text(out, rank_rule);
@@ -740,14 +836,20 @@ static void html_tables(FILE *out, const struct ob_report *r)
             }
             fprintf(out,
                     "<td%s title=\"median %.3g, success %.0f%%, "
-                    "diverged %.0f%%\">%zu</td>",
+                    "diverged %.0f%%%s\">%zu%s</td>",
                     cell->rank == 1 ? " class=\"r1\"" : "", cell->median,
                     100.0 * cell->success, 100.0 * cell->divergence,
-                    cell->rank);
+                    cell->lr_edge > 0   ? ", lr at the top of its sweep"
+                    : cell->lr_edge < 0 ? ", lr at the bottom of its sweep"
+                                        : "",
+                    cell->rank, edge_mark(cell));
         }
         fputs("</tr>\n", out);
     }
-    fputs("</table>\n<p>Over the suite's reported runs (success: the run "
+    fputs("</table>\n", out);
+    if (lr_edge_note(r, note, sizeof note))
+        fprintf(out, "<p id=\"lr-edges\">%s</p>\n", note);
+    fputs("<p>Over the suite's reported runs (success: the run "
           "reached the problem's target loss):</p>\n<table id=\"totals\">\n"
           "<tr><th>optimizer</th><th>wins</th><th>mean rank</th>"
           "<th>success rate</th><th>divergence rate</th></tr>\n",

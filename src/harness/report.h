@@ -29,6 +29,8 @@ struct ob_report_cell {
     double success, divergence, steps_median; /* NAN when none reached */
     double rank_value; /* median, floored at 1e-16 for gaps, NaN = inf */
     size_t rank;       /* 1 = best; equal ranks for full ties */
+    int lr_swept;      /* tuning tried 2+ lr at the setting's other values */
+    int lr_edge;       /* chosen lr is that sweep's highest (+1), lowest (-1) */
 };
 
 /* What a chart is about: a file stem in the plots folder and a caption. */
@@ -61,8 +63,10 @@ struct ob_report {
  * optimizers: by median final gap (the loss when the minimum is unknown;
  * diverged runs count as +inf, gaps below 1e-16 as 1e-16), ties broken by
  * the median steps to target (never reached last); pairs equal on both
- * share a rank. Errors: OB_EIO "cannot read PATH: reason" (a missing
- * file), OB_EDATA "PATH:LINE: reason" or "PATH: reason", OB_ENOMEM. The
+ * share a rank. It marks each pair whose chosen lr is the highest or lowest
+ * of its sweep: the phase=tune rows of the pair in runs.csv whose other
+ * settings equal the chosen ones. Errors: OB_EIO "cannot read PATH: reason" (a
+ * missing file), OB_EDATA "PATH:LINE: reason" or "PATH: reason", OB_ENOMEM. The
  * report owns its memory until ob_report_free, even on error. */
 int ob_report_load(struct ob_report *report, const char *results_dir,
                    struct ob_error *err);
