@@ -187,6 +187,54 @@ Test(report, an_lr_chosen_at_an_end_of_its_sweep_is_marked_and_counted)
     free_result(&r);
 }
 
+Test(report, the_divergence_chart_says_when_no_run_diverged)
+{
+    static const char diverged[] = "bowl,c,1,diverged,nan,7,";
+    char dir[64], plots[128], *edited;
+    struct cli_result r;
+    char *script, *runs, *row;
+
+    /* bowl/c diverged: the usual title, no label. */
+    tiny_results(dir, sizeof dir);
+    snprintf(plots, sizeof plots, "%s/plots", dir);
+    r = run_cli(ARGS("plot", dir, "--plots", plots),
+                ((const char *const[]){"PATH=/nonexistent", NULL}));
+    cr_assert_eq(r.exit_code, 0, "stderr: %s", r.err);
+    free_result(&r);
+    script = read_in(plots, "suite@divergence.gp");
+    cr_assert_not_null(script);
+    cr_assert_not_null(strstr(script, "set title 'Divergence rate of each "
+                                      "optimizer over the suite''s runs' "));
+    cr_assert_null(strstr(script, "no run diverged"), "%s", script);
+    free(script);
+
+    /* The same run stopped at step 7 without diverging. */
+    runs = read_in(dir, "runs.csv");
+    cr_assert_not_null(runs);
+    row = strstr(runs, diverged);
+    cr_assert_not_null(row);
+    edited = malloc(strlen(runs) + 1);
+    cr_assert_not_null(edited);
+    sprintf(edited, "%.*sbowl,c,1,ok,,7,%s", (int)(row - runs), runs,
+            row + strlen(diverged));
+    write_file(dir, "runs.csv", edited);
+    free(runs), free(edited);
+    r = run_cli(ARGS("plot", dir, "--plots", plots),
+                ((const char *const[]){"PATH=/nonexistent", NULL}));
+    cr_assert_eq(r.exit_code, 0, "stderr: %s", r.err);
+    free_result(&r);
+    script = read_in(plots, "suite@divergence.gp");
+    cr_assert_not_null(script);
+    cr_assert_not_null(strstr(script, "set title 'Divergence rate of each "
+                                      "optimizer over the suite''s runs: no "
+                                      "run diverged'"),
+                       "%s", script);
+    cr_assert_not_null(strstr(script, "set label 1 'no run diverged' at "
+                                      "graph 0.5, graph 0.5 center"),
+                       "%s", script);
+    free(script);
+}
+
 Test(report, a_run_with_only_says_so_in_both_titles)
 {
     char dir[64];
