@@ -513,6 +513,45 @@ Test(compare, a_cell_on_one_side_only_is_missing_and_fails_the_gate)
     remove_tree(a);
 }
 
+Test(compare, runs_of_other_only_globs_are_named_as_different_selections)
+{
+    char a[64], b[128], results[128], only[160], path[256], expected[512];
+    char *manifest;
+    struct cli_result r;
+
+    make_temp_dir(a, sizeof a);
+    run_quick("quick", a, results, sizeof results);
+    snprintf(b, sizeof b, "%s/only", a);
+    r = run_cli(ARGS("run", "quick", "--out", b, "--only", "rosenbrock/*",
+                     "--no-charts", "--no-progress"),
+                NULL);
+    cr_assert_eq(r.exit_code, 0, "stderr: %s", r.err);
+    free_result(&r);
+    snprintf(only, sizeof only, "%s/results/quick", b);
+
+    /* The key is there only when --only was given. */
+    snprintf(path, sizeof path, "%s/manifest.json", only);
+    manifest = read_whole_file(path);
+    cr_assert_not_null(manifest);
+    assert_mentions(manifest, "\"only\": \"rosenbrock/*\"", "manifest");
+    free(manifest);
+    snprintf(path, sizeof path, "%s/manifest.json", results);
+    manifest = read_whole_file(path);
+    cr_assert_not_null(manifest);
+    cr_assert_null(strstr(manifest, "\"only\""), "%s", manifest);
+    free(manifest);
+
+    r = compare(results, only, NULL);
+    cr_assert_eq(r.exit_code, 2, "stderr: %s", r.err);
+    snprintf(expected, sizeof expected,
+             "different selections of suite quick: %s ran the whole suite, "
+             "%s ran --only 'rosenbrock/*'", results, only);
+    assert_mentions(r.err, expected, "stderr");
+    cr_assert_null(strstr(r.err, "different suites"), "%s", r.err);
+    free_result(&r);
+    remove_tree(a);
+}
+
 Test(compare, bad_options_exit_2)
 {
     struct cli_result r = run_cli(ARGS("compare", "a", "b", "--alpha", "0"),

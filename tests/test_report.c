@@ -86,7 +86,10 @@ static void tiny_results(char *dir, size_t size)
     write_file(dir, "traces.csv",
                "problem,optimizer,seed,step,loss,gap,test_loss,"
                "test_accuracy\n"
-               "bowl,a,1,0,1,1,,\nbowl,a,1,100,0.001,0.001,,\n");
+               "bowl,a,1,0,1,1,,\nbowl,a,1,100,0.001,0.001,,\n"
+               "bowl,b,1,100,1e-05,1e-05,,\nbowl,c,1,7,nan,nan,,\n"
+               "flat,a,1,100,1e-20,1e-20,,\nflat,b,1,100,1e-30,1e-30,,\n"
+               "flat,c,1,100,1e-18,1e-18,,\n");
     write_file(dir, "paths.csv", "problem,optimizer,seed,step,x,y\n");
 }
 
@@ -114,6 +117,156 @@ Test(report, summary_ranks_by_median_gap_then_steps_to_target)
     /* c: one of its two runs diverged, one reached the target. */
     cr_assert_not_null(strstr(summary, "| c | 1 | 2.00 | 50% | 50% |"), "%s",
                        summary);
+    free(summary);
+    free_result(&r);
+}
+
+Test(report, an_lr_chosen_at_an_end_of_its_sweep_is_marked_and_counted)
+{
+    char dir[64];
+    struct cli_result r;
+    char *summary, *html;
+    FILE *runs;
+    char path[128];
+
+    /* Every pair reports lr=0.1. bowl/a swept 0.01 and 0.1 (top), bowl/b
+     * 0.1 and 1 (bottom), bowl/c 0.01 to 1 (inside); flat/a's lr=1 row
+     * has another momentum, so flat/a swept no lr. */
+    tiny_results(dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/runs.csv", dir);
+    runs = fopen(path, "a");
+    cr_assert_not_null(runs);
+    fputs("bowl,a,1001,ok,,100,1,1,0,1,1e-06,,tune,lr=0.01\n"
+          "bowl,a,1001,ok,,100,1,1,0,1,1e-06,,tune,lr=0.1\n"
+          "bowl,b,1001,ok,,100,1,1,0,1,1e-06,,tune,lr=0.1\n"
+          "bowl,b,1001,ok,,100,1,1,0,1,1e-06,,tune,lr=1\n"
+          "bowl,c,1001,ok,,100,1,1,0,1,1e-06,,tune,lr=1\n"
+          "bowl,c,1001,ok,,100,1,1,0,1,1e-06,,tune,lr=0.1\n"
+          "bowl,c,1001,ok,,100,1,1,0,1,1e-06,,tune,lr=0.01\n"
+          "flat,a,1001,ok,,100,1,1,0,1,1e-06,,tune,lr=0.1\n"
+          "flat,a,1001,ok,,100,1,1,0,1,1e-06,,tune,lr=1 momentum=0.9\n",
+          runs);
+    cr_assert_eq(fclose(runs), 0);
+    r = run_cli(ARGS("plot", dir),
+                ((const char *const[]){"PATH=/nonexistent", NULL}));
+    cr_assert_eq(r.exit_code, 0, "stderr: %s", r.err);
+    summary = read_in(dir, "summary.md");
+    html = read_in(dir, "report.html");
+    cr_assert_not_null(summary);
+    cr_assert_not_null(html);
+    cr_assert_not_null(strstr(summary, "| bowl | b | 1e-05 | 2\u2191 | "
+                                       "1\u2193 | 3 |"),
+                       "%s", summary);
+    cr_assert_not_null(strstr(summary, "| flat | a, c | < 1e-16 | 1 | 3 | "
+                                       "1 |"),
+                       "%s", summary);
+    cr_assert_not_null(strstr(summary, "the best rate may lie outside the "
+                                       "grid. 2 of the 3 pairs whose lr was "
+                                       "tuned chose it at an edge (1 at the "
+                                       "top, 1 at the bottom)."),
+                       "%s", summary);
+    cr_assert_not_null(strstr(html, "lr at the top of its sweep\">2\u2191"
+                                    "</td>"));
+    cr_assert_not_null(strstr(html, "lr at the bottom of its sweep\">"
+                                    "1\u2193</td>"));
+    cr_assert_not_null(strstr(html, "<p id=\"lr-edges\">lr chosen at the "
+                                    "top"));
+    free(summary), free(html);
+    free_result(&r);
+
+    /* No tuning rows: no marks and no note. */
+    tiny_results(dir, sizeof dir);
+    r = run_cli(ARGS("plot", dir),
+                ((const char *const[]){"PATH=/nonexistent", NULL}));
+    cr_assert_eq(r.exit_code, 0, "stderr: %s", r.err);
+    summary = read_in(dir, "summary.md");
+    cr_assert_not_null(summary);
+    cr_assert_null(strstr(summary, "sweep"), "%s", summary);
+    cr_assert_null(strstr(summary, "\u2191"), "%s", summary);
+    free(summary);
+    free_result(&r);
+}
+
+Test(report, the_divergence_chart_says_when_no_run_diverged)
+{
+    static const char diverged[] = "bowl,c,1,diverged,nan,7,";
+    char dir[64], plots[128], *edited;
+    struct cli_result r;
+    char *script, *runs, *row;
+
+    /* bowl/c diverged: the usual title, no label. */
+    tiny_results(dir, sizeof dir);
+    snprintf(plots, sizeof plots, "%s/plots", dir);
+    r = run_cli(ARGS("plot", dir, "--plots", plots),
+                ((const char *const[]){"PATH=/nonexistent", NULL}));
+    cr_assert_eq(r.exit_code, 0, "stderr: %s", r.err);
+    free_result(&r);
+    script = read_in(plots, "suite@divergence.gp");
+    cr_assert_not_null(script);
+    cr_assert_not_null(strstr(script, "set title 'Divergence rate of each "
+                                      "optimizer over the suite''s runs' "));
+    cr_assert_null(strstr(script, "no run diverged"), "%s", script);
+    free(script);
+
+    /* The same run stopped at step 7 without diverging. */
+    runs = read_in(dir, "runs.csv");
+    cr_assert_not_null(runs);
+    row = strstr(runs, diverged);
+    cr_assert_not_null(row);
+    edited = malloc(strlen(runs) + 1);
+    cr_assert_not_null(edited);
+    sprintf(edited, "%.*sbowl,c,1,ok,,7,%s", (int)(row - runs), runs,
+            row + strlen(diverged));
+    write_file(dir, "runs.csv", edited);
+    free(runs), free(edited);
+    r = run_cli(ARGS("plot", dir, "--plots", plots),
+                ((const char *const[]){"PATH=/nonexistent", NULL}));
+    cr_assert_eq(r.exit_code, 0, "stderr: %s", r.err);
+    free_result(&r);
+    script = read_in(plots, "suite@divergence.gp");
+    cr_assert_not_null(script);
+    cr_assert_not_null(strstr(script, "set title 'Divergence rate of each "
+                                      "optimizer over the suite''s runs: no "
+                                      "run diverged'"),
+                       "%s", script);
+    cr_assert_not_null(strstr(script, "set label 1 'no run diverged' at "
+                                      "graph 0.5, graph 0.5 center"),
+                       "%s", script);
+    free(script);
+}
+
+Test(report, a_run_with_only_says_so_in_both_titles)
+{
+    char dir[64];
+    struct cli_result r;
+    char *summary, *html;
+
+    tiny_results(dir, sizeof dir);
+    write_file(dir, "manifest.json",
+               "{ \"suite\": \"tiny\", \"only\": \"b*<\" }\n");
+    r = run_cli(ARGS("plot", dir),
+                ((const char *const[]){"PATH=/nonexistent", NULL}));
+    cr_assert_eq(r.exit_code, 0, "stderr: %s", r.err);
+    summary = read_in(dir, "summary.md");
+    html = read_in(dir, "report.html");
+    cr_assert_not_null(summary);
+    cr_assert_not_null(html);
+    cr_assert_eq(strncmp(summary, "# Suite tiny (only: b*<)\n", 25), 0, "%s",
+                 summary);
+    cr_assert_not_null(strstr(html, "<h1>Suite tiny (only: b*&lt;)</h1>"));
+    cr_assert_not_null(strstr(html, "<title>optbench: suite tiny (only: "
+                                    "b*&lt;)</title>"));
+    free(summary), free(html);
+    free_result(&r);
+
+    /* Without the key, the title is the suite's alone. */
+    tiny_results(dir, sizeof dir);
+    r = run_cli(ARGS("plot", dir),
+                ((const char *const[]){"PATH=/nonexistent", NULL}));
+    cr_assert_eq(r.exit_code, 0, "stderr: %s", r.err);
+    summary = read_in(dir, "summary.md");
+    cr_assert_not_null(summary);
+    cr_assert_eq(strncmp(summary, "# Suite tiny\n", 13), 0, "%s", summary);
     free(summary);
     free_result(&r);
 }
@@ -174,6 +327,82 @@ Test(report, plot_names_a_missing_or_malformed_file_and_exits_2)
     free_result(&r);
 }
 
+/* Keeps the first `lines` lines of DIR/NAME, as `head -n` would. */
+static void cut_file(const char *dir, const char *name, size_t lines)
+{
+    char *text = read_in(dir, name), *p;
+
+    cr_assert_not_null(text);
+    p = text;
+    for (size_t n = 0; n < lines && (p = strchr(p, '\n')) != NULL; n++)
+        p++;
+    if (p != NULL)
+        *p = '\0';
+    write_file(dir, name, text);
+    free(text);
+}
+
+static int exists_in(const char *dir, const char *name)
+{
+    char path[512];
+
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    return access(path, F_OK) == 0;
+}
+
+static void remove_in(const char *dir, const char *name)
+{
+    char path[512];
+
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    cr_assert_eq(remove(path), 0, "cannot remove %s", path);
+}
+
+Test(report, plot_refuses_a_traces_csv_without_every_reported_run)
+{
+    char dir[64];
+    struct cli_result r;
+
+    /* Six pairs traced, one run each: cutting the last line loses flat/c. */
+    tiny_results(dir, sizeof dir);
+    cut_file(dir, "traces.csv", 7);
+    r = run_cli(ARGS("plot", dir), NULL);
+    cr_assert_eq(r.exit_code, 2, "stderr: %s", r.err);
+    cr_assert_not_null(strstr(r.err, "/traces.csv has 0 traced runs of "
+                                     "flat/c where summary.csv says 1"),
+                       "stderr: %s", r.err);
+    cr_assert(!exists_in(dir, "summary.md") && !exists_in(dir, "report.html"));
+    free_result(&r);
+
+    /* bowl/a's trace cut before its last row (step 100, as runs.csv says). */
+    tiny_results(dir, sizeof dir);
+    write_file(dir, "traces.csv",
+               "problem,optimizer,seed,step,loss,gap,test_loss,"
+               "test_accuracy\nbowl,a,1,0,1,1,,\n"
+               "bowl,b,1,100,1e-05,1e-05,,\nbowl,c,1,7,nan,nan,,\n"
+               "flat,a,1,100,1e-20,1e-20,,\nflat,b,1,100,1e-30,1e-30,,\n"
+               "flat,c,1,100,1e-18,1e-18,,\n");
+    r = run_cli(ARGS("plot", dir), NULL);
+    cr_assert_eq(r.exit_code, 2, "stderr: %s", r.err);
+    cr_assert_not_null(strstr(r.err, "/traces.csv:2: the trace of bowl/a "
+                                     "seed 1 ends at step 0 where runs.csv "
+                                     "says the run took 100 steps"),
+                       "stderr: %s", r.err);
+    free_result(&r);
+
+    /* A pair traced that summary.csv does not report. */
+    tiny_results(dir, sizeof dir);
+    write_file(dir, "traces.csv",
+               "problem,optimizer,seed,step,loss,gap,test_loss,"
+               "test_accuracy\nbowl,d,1,0,1,1,,\n");
+    r = run_cli(ARGS("plot", dir), NULL);
+    cr_assert_eq(r.exit_code, 2, "stderr: %s", r.err);
+    cr_assert_not_null(strstr(r.err, "/traces.csv:2: bowl/d has no row in "
+                                     "summary.csv"),
+                       "stderr: %s", r.err);
+    free_result(&r);
+}
+
 /* Runs the quick suite into a new folder; results in OUT/results/quick. */
 static void run_quick(char *out, size_t size)
 {
@@ -182,6 +411,38 @@ static void run_quick(char *out, size_t size)
     make_temp_dir(out, size);
     r = run_cli(ARGS("run", "quick", "--out", out, "--no-progress"), NULL);
     cr_assert_eq(r.exit_code, 0, "stderr: %s", r.err);
+    free_result(&r);
+}
+
+Test(report, plot_refuses_a_runs_csv_cut_at_a_line_and_writes_nothing,
+     .timeout = 60)
+{
+    char out[64], results[128];
+    struct cli_result r;
+
+    make_temp_dir(out, sizeof out);
+    r = run_cli(
+        ARGS("run", "quick", "--out", out, "--no-progress", "--no-charts"),
+        NULL);
+    cr_assert_eq(r.exit_code, 0, "stderr: %s", r.err);
+    free_result(&r);
+    snprintf(results, sizeof results, "%s/results/quick", out);
+    cr_assert(exists_in(results, "summary.md"));
+
+    /* 30 tuning rows, then 15 for rosenbrock's five optimizers, 3 for
+     * quadratic/sgd and the first of quadratic/momentum's 3. */
+    cut_file(results, "runs.csv", 50);
+    remove_in(results, "summary.md");
+    remove_in(results, "report.html");
+    r = run_cli(ARGS("plot", results), NULL);
+    cr_assert_eq(r.exit_code, 2, "stderr: %s", r.err);
+    cr_assert_not_null(strstr(r.err, "/results/quick/runs.csv has 1 reported "
+                                     "runs of quadratic/momentum where "
+                                     "summary.csv says 3"),
+                       "stderr: %s", r.err);
+    cr_assert_eq(count(r.err, "\n"), 1, "one line, not: %s", r.err);
+    cr_assert(!exists_in(results, "summary.md"));
+    cr_assert(!exists_in(results, "report.html"));
     free_result(&r);
 }
 

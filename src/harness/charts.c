@@ -1152,9 +1152,16 @@ static int chart_divergence(struct ob_report *r, const char *dir,
     if (status == OB_OK)
         status = text_add(&tics, ") rotate by -35 noenhanced");
     out = f.script.stream;
+    /* An empty 0-5% frame would otherwise need explaining. */
     script_start(out, r, stem,
-                 "Divergence rate of each optimizer over "
-                 "the suite's runs");
+                 highest > 0.0 ? "Divergence rate of each optimizer over "
+                                 "the suite's runs"
+                               : "Divergence rate of each optimizer over "
+                                 "the suite's runs: no run diverged");
+    if (highest == 0.0)
+        fputs("set label 1 'no run diverged' at graph 0.5, graph 0.5 "
+              "center font ',14' textcolor rgb '#555555'\n",
+              out);
     fprintf(out,
             "%s\nset boxwidth 0.36\nset xrange [0.4:%zu.6]\n"
             "set yrange [0:%.3g]\nset format y '%%.0f%%%%'\n"
@@ -1184,13 +1191,18 @@ static int chart_divergence(struct ob_report *r, const char *dir,
     status = commit_pair(&f, err);
     if (status == OB_OK)
         status = chart_add(r, stem, -1,
-                           "Divergence rate: the share of "
-                           "each optimizer's runs, over every problem, that "
-                           "hit a NaN, an infinity or a blow-up; dark: "
-                           "the reported runs (the chosen settings), "
-                           "light: the tuning runs of every swept "
-                           "setting (counts above the bars that are not "
-                           "zero).",
+                           highest > 0.0
+                               ? "Divergence rate: the share of "
+                                 "each optimizer's runs, over every problem, "
+                                 "that hit a NaN, an infinity or a blow-up; "
+                                 "dark: the reported runs (the chosen "
+                                 "settings), light: the tuning runs of every "
+                                 "swept setting (counts above the bars that "
+                                 "are not zero)."
+                               : "Divergence rate: no run diverged, neither "
+                                 "a reported run nor a tuning run of any "
+                                 "swept setting, on any problem (no NaN, "
+                                 "infinity or blow-up).",
                            err);
     return status;
 }

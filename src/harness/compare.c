@@ -328,11 +328,13 @@ static int check_folder(const char *dir, struct ob_error *err)
     return OB_OK;
 }
 
-/* The suite name in DIR/manifest.json, copied into *name. */
-static int read_manifest(const char *dir, char **name, struct ob_error *err)
+/* The suite name in DIR/manifest.json, copied into *name, and its "only"
+ * (the run's --only glob) into *only, NULL when absent. */
+static int read_manifest(const char *dir, char **name, char **only,
+                         struct ob_error *err)
 {
     char path[4200], *bytes = NULL;
-    struct json_object *root, *suite;
+    struct json_object *root, *suite, *glob;
     enum json_tokener_error problem;
     size_t size;
     int status = ob_path_join(path, sizeof path, dir, "manifest.json", err);
@@ -353,6 +355,12 @@ static int read_manifest(const char *dir, char **name, struct ob_error *err)
         return ob_errorf(err, OB_EDATA, "%s: no \"suite\" name", path);
     }
     *name = copy_text(json_object_get_string(suite));
+    if (*name != NULL && json_object_object_get_ex(root, "only", &glob) &&
+        json_object_is_type(glob, json_type_string)) {
+        *only = copy_text(json_object_get_string(glob));
+        if (*only == NULL)
+            free(*name), *name = NULL;
+    }
     json_object_put(root);
     return *name ? OB_OK : ob_errorf(err, OB_ENOMEM, "out of memory");
 }
@@ -597,12 +605,24 @@ static int labels_match(const struct ob_comparison *c, const struct ob_csv *a,
     return status;
 }
 
+/* How a side's run chose its pairs, for messages. */
+static void selection(const char *only, char *out, size_t size)
+{
+    if (only != NULL)
+        snprintf(out, size, "--only '%s'", only);
+    else
+        snprintf(out, size, "the whole suite");
+}
+
+/* Both sides must hold the same pairs. When their --only globs differ,
+ * that is the reason to name: a pair missing on one side follows from it. */
 static int check_same_suite(struct loader *l, const char *names[2],
-                            struct ob_error *err)
+                            const char *only[2], struct ob_error *err)
 {
     const struct ob_comparison *c = l->comparison;
     const struct ob_csv *base = &l->files[RUNS_FILE][BASE];
     const struct ob_csv *fresh = &l->files[RUNS_FILE][NEW];
+    char base_only[120], new_only[120];
     int status;
 
     if (strcmp(names[BASE], names[NEW]) != 0)
@@ -610,8 +630,20 @@ static int check_same_suite(struct loader *l, const char *names[2],
                          "says '%s', %s/manifest.json says '%s'",
                          c->base_dir, names[BASE], c->new_dir, names[NEW]);
     status = labels_match(c, base, fresh, "problem", err);
-    return status == OB_OK ? labels_match(c, base, fresh, "optimizer", err)
-                           : status;
+    if (status == OB_OK)
+        status = labels_match(c, base, fresh, "optimizer", err);
+    if (status != OB_OK && (only[BASE] == NULL || only[NEW] == NULL
+                                ? only[BASE] != only[NEW]
+                                : strcmp(only[BASE], only[NEW]) != 0)) {
+        selection(only[BASE], base_only, sizeof base_only);
+        selection(only[NEW], new_only, sizeof new_only);
+        status = ob_errorf(err, OB_EINVAL,
+                           "different selections of suite %s: %s ran %s, "
+                           "%s ran %s (manifest.json, \"only\")",
+                           names[BASE], c->base_dir, base_only, c->new_dir,
+                           new_only);
+    }
+    return status;
 }
 
 /* ---- Statistics per cell ------------------------------------------------- */
@@ -1156,15 +1188,15 @@ static int load_file(struct loader *l, size_t f, struct ob_error *err)
 static int load_all(struct loader *l, struct ob_error *err)
 {
     struct ob_comparison *c = l->comparison;
-    char *names[2] = {NULL, NULL};
+    char *names[2] = {NULL, NULL}, *only[2] = {NULL, NULL};
     int status = check_folder(c->base_dir, err), charts = 0;
 
     if (status == OB_OK)
         status = check_folder(c->new_dir, err);
     if (status == OB_OK)
-        status = read_manifest(c->base_dir, &names[BASE], err);
+        status = read_manifest(c->base_dir, &names[BASE], &only[BASE], err);
     if (status == OB_OK)
-        status = read_manifest(c->new_dir, &names[NEW], err);
+        status = read_manifest(c->new_dir, &names[NEW], &only[NEW], err);
     if (status == OB_OK)
         status = load_file(l, RUNS_FILE, err);
     if (status == OB_OK)
@@ -1172,12 +1204,14 @@ static int load_all(struct loader *l, struct ob_error *err)
     if (status == OB_OK)
         status = read_runs(l, NEW, err);
     if (status == OB_OK)
-        status = check_same_suite(l, (const char **)names, err);
+        status =
+            check_same_suite(l, (const char **)names, (const char **)only, err);
     if (status == OB_OK) {
         c->suite = names[BASE];
         names[BASE] = NULL;
     }
     free(names[BASE]), free(names[NEW]);
+    free(only[BASE]), free(only[NEW]);
     if (status == OB_OK)
         status = analyse(l, err);
 

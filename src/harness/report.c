@@ -24,9 +24,10 @@ static int read_manifest(struct ob_report *r, const char *dir,
                          struct ob_error *err)
 {
     char path[4200];
-    struct json_object *root, *suite;
+    struct json_object *root, *suite, *only;
     enum json_tokener_error problem;
     size_t size;
+    int no_memory;
     int status = ob_path_join(path, sizeof path, dir, "manifest.json", err);
 
     if (status == OB_OK)
@@ -44,9 +45,14 @@ static int read_manifest(struct ob_report *r, const char *dir,
         return ob_errorf(err, OB_EDATA, "%s: no \"suite\" name", path);
     }
     r->suite = strdup(json_object_get_string(suite));
+    no_memory = r->suite == NULL;
+    if (json_object_object_get_ex(root, "only", &only) &&
+        json_object_is_type(only, json_type_string)) {
+        r->only = strdup(json_object_get_string(only));
+        no_memory |= r->only == NULL;
+    }
     json_object_put(root);
-    return r->suite == NULL ? ob_errorf(err, OB_ENOMEM, "out of memory")
-                            : OB_OK;
+    return no_memory ? ob_errorf(err, OB_ENOMEM, "out of memory") : OB_OK;
 }
 
 /* A whole number field of problems.csv. */
@@ -128,17 +134,23 @@ static int read_problems(struct ob_report *r, struct ob_error *err)
 static int read_summary(struct ob_report *r, struct ob_error *err)
 {
     static const char *const names[] = {
-        "problem",         "optimizer",
-        "settings",        "metric",
-        "final_median",    "final_q1",
-        "final_q3",        "success_rate",
-        "divergence_rate", "steps_to_target_median",
+        "problem",
+        "optimizer",
+        "settings",
+        "metric",
+        "final_median",
+        "final_q1",
+        "final_q3",
+        "success_rate",
+        "divergence_rate",
+        "steps_to_target_median",
+        "runs",
     };
     const struct ob_csv *csv = &r->summary;
-    size_t c[10];
+    size_t c[11];
     int status = OB_OK;
 
-    for (size_t k = 0; k < 10 && status == OB_OK; k++)
+    for (size_t k = 0; k < 11 && status == OB_OK; k++)
         status = ob_csv_require(csv, names[k], &c[k], err);
     if (status != OB_OK)
         return status;
@@ -183,8 +195,158 @@ static int read_summary(struct ob_report *r, struct ob_error *err)
             status = ob_csv_number(csv, row, c[8], 0, &cell->divergence, err);
         if (status == OB_OK)
             status = ob_csv_number(csv, row, c[9], 1, &cell->steps_median, err);
+        if (status == OB_OK)
+            status = read_count(csv, row, c[10], &cell->runs, err);
     }
     return status;
+}
+
+/* The present cell of a row's (problem, optimizer) labels, or NULL. */
+static struct ob_report_cell *row_cell(struct ob_report *r,
+                                       const struct ob_csv *csv, size_t row,
+                                       size_t problem, size_t optimizer)
+{
+    size_t q = ob_report_problem_index(r, ob_csv_get(csv, row, problem));
+    size_t o = ob_report_optimizer_index(r, ob_csv_get(csv, row, optimizer));
+
+    if (q == OB_CSV_NO_COLUMN || o == OB_CSV_NO_COLUMN ||
+        !r->cells[q * r->optimizer_count + o].present)
+        return NULL;
+    return &r->cells[q * r->optimizer_count + o];
+}
+
+/* Counts each cell's reported runs in runs.csv (phase=final rows) or, with
+ * traced, its traces in traces.csv (a new seed starts one; a run's rows are
+ * contiguous). A row of a pair summary.csv lacks is an error. */
+static int count_runs(struct ob_report *r, const struct ob_csv *csv, int traced,
+                      size_t *counts, struct ob_error *err)
+{
+    size_t problem = ob_csv_find(csv, "problem");
+    size_t optimizer = ob_csv_find(csv, "optimizer");
+    size_t seed = ob_csv_find(csv, "seed");
+    size_t phase = ob_csv_find(csv, "phase");
+
+    for (size_t row = 0; row < csv->rows; row++) {
+        struct ob_report_cell *cell;
+
+        if (!traced && strcmp(ob_csv_get(csv, row, phase), "final") != 0)
+            continue;
+        if (traced && row > 0 &&
+            strcmp(ob_csv_get(csv, row, problem),
+                   ob_csv_get(csv, row - 1, problem)) == 0 &&
+            strcmp(ob_csv_get(csv, row, optimizer),
+                   ob_csv_get(csv, row - 1, optimizer)) == 0 &&
+            strcmp(ob_csv_get(csv, row, seed),
+                   ob_csv_get(csv, row - 1, seed)) == 0)
+            continue;
+        cell = row_cell(r, csv, row, problem, optimizer);
+        if (cell == NULL)
+            return ob_errorf(
+                err, OB_EDATA, "%s:%zu: %s/%s has no row in summary.csv",
+                csv->path, csv->line[row + 1], ob_csv_get(csv, row, problem),
+                ob_csv_get(csv, row, optimizer));
+        counts[cell - r->cells]++;
+    }
+    return OB_OK;
+}
+
+static int same_run(const struct ob_csv *a, size_t row_a,
+                    const size_t *columns_a, const struct ob_csv *b,
+                    size_t row_b, const size_t *columns_b)
+{
+    for (size_t k = 0; k < 3; k++)
+        if (strcmp(ob_csv_get(a, row_a, columns_a[k]),
+                   ob_csv_get(b, row_b, columns_b[k])) != 0)
+            return 0;
+    return 1;
+}
+
+/* A run's trace ends with a row at the step the run stopped (its steps in
+ * runs.csv), so a traces.csv cut inside a trace shows here. Traces follow
+ * the order of the reported runs; `next` is where the search starts. */
+static int check_trace_ends(const struct ob_report *r, struct ob_error *err)
+{
+    const struct ob_csv *traces = &r->traces, *runs = &r->runs;
+    size_t t[3], u[3], step = ob_csv_find(traces, "step");
+    size_t steps = ob_csv_find(runs, "steps");
+    size_t phase = ob_csv_find(runs, "phase"), next = 0;
+    static const char *const key[] = {"problem", "optimizer", "seed"};
+
+    for (size_t k = 0; k < 3; k++) {
+        t[k] = ob_csv_find(traces, key[k]);
+        u[k] = ob_csv_find(runs, key[k]);
+    }
+    if (steps == OB_CSV_NO_COLUMN)
+        return ob_errorf(err, OB_EDATA,
+                         "%s:1: no column 'steps' in the "
+                         "header",
+                         runs->path);
+    for (size_t row = 0; row < traces->rows; row++) {
+        size_t found = runs->rows;
+
+        if (row + 1 < traces->rows &&
+            same_run(traces, row, t, traces, row + 1, t))
+            continue;
+        for (size_t i = 0; i < runs->rows && found == runs->rows; i++) {
+            size_t j = (next + i) % runs->rows;
+
+            if (strcmp(ob_csv_get(runs, j, phase), "final") == 0 &&
+                same_run(traces, row, t, runs, j, u))
+                found = j;
+        }
+        if (found == runs->rows)
+            return ob_errorf(err, OB_EDATA,
+                             "%s:%zu: the trace of %s/%s "
+                             "seed %s is of no reported run in runs.csv",
+                             traces->path, traces->line[row + 1],
+                             ob_csv_get(traces, row, t[0]),
+                             ob_csv_get(traces, row, t[1]),
+                             ob_csv_get(traces, row, t[2]));
+        if (strcmp(ob_csv_get(traces, row, step),
+                   ob_csv_get(runs, found, steps)) != 0)
+            return ob_errorf(
+                err, OB_EDATA,
+                "%s:%zu: the trace of %s/%s "
+                "seed %s ends at step %s where runs.csv says "
+                "the run took %s steps",
+                traces->path, traces->line[row + 1],
+                ob_csv_get(traces, row, t[0]), ob_csv_get(traces, row, t[1]),
+                ob_csv_get(traces, row, t[2]), ob_csv_get(traces, row, step),
+                ob_csv_get(runs, found, steps));
+        next = found + 1;
+    }
+    return OB_OK;
+}
+
+/* summary.csv is computed from the runs that runs.csv and traces.csv list,
+ * so the three agree on every pair's number of reported runs. A file cut
+ * at a line boundary still parses; this is where it shows. */
+static int check_run_counts(struct ob_report *r, struct ob_error *err)
+{
+    size_t cells = r->problem_count * r->optimizer_count;
+    size_t *counts = calloc(2 * cells + 1, sizeof *counts);
+    int status;
+
+    if (counts == NULL)
+        return ob_errorf(err, OB_ENOMEM, "out of memory");
+    status = count_runs(r, &r->runs, 0, counts, err);
+    if (status == OB_OK)
+        status = count_runs(r, &r->traces, 1, counts + cells, err);
+    for (size_t k = 0; status == OB_OK && k < 2 * cells; k++) {
+        const struct ob_report_cell *cell = &r->cells[k % cells];
+
+        if (cell->present && counts[k] != cell->runs)
+            status =
+                ob_errorf(err, OB_EDATA,
+                          "%s has %zu %s runs of %s/%s where "
+                          "summary.csv says %zu",
+                          k < cells ? r->runs.path : r->traces.path, counts[k],
+                          k < cells ? "reported" : "traced",
+                          r->problems[k % cells / r->optimizer_count].label,
+                          r->optimizers[k % r->optimizer_count], cell->runs);
+    }
+    free(counts);
+    return status == OB_OK ? check_trace_ends(r, err) : status;
 }
 
 size_t ob_report_problem_index(const struct ob_report *r, const char *label)
@@ -231,6 +393,71 @@ static void rank_cells(struct ob_report *r)
                     row[o].rank++;
         }
     }
+}
+
+/* The lr of a settings text ("lr=1e-3 momentum=0.9"), NAN when it has
+ * none, and the text without it in rest (truncated to size). */
+static double settings_lr(const char *settings, char *rest, size_t size)
+{
+    double lr = NAN;
+    size_t length = 0;
+
+    rest[0] = '\0';
+    while (*settings) {
+        size_t span = strcspn(settings, " ");
+
+        if (strncmp(settings, "lr=", 3) == 0)
+            lr = strtod(settings + 3, NULL);
+        else if (span > 0 && length + span + 2 <= size) {
+            memcpy(rest + length, settings, span);
+            length += span;
+            rest[length++] = ' ';
+            rest[length] = '\0';
+        }
+        settings += span;
+        settings += *settings == ' ';
+    }
+    return lr;
+}
+
+/* Marks the pairs whose chosen lr lies at an end of its tuning sweep:
+ * a better rate may lie beyond the grid (see ob_report_load). */
+static void mark_lr_edges(struct ob_report *r)
+{
+    const struct ob_csv *runs = &r->runs;
+    size_t problem = ob_csv_find(runs, "problem");
+    size_t optimizer = ob_csv_find(runs, "optimizer");
+    size_t phase = ob_csv_find(runs, "phase");
+    size_t settings = ob_csv_find(runs, "settings");
+    char chosen_rest[512], rest[512];
+
+    for (size_t q = 0; q < r->problem_count; q++)
+        for (size_t o = 0; o < r->optimizer_count; o++) {
+            struct ob_report_cell *cell = &r->cells[q * r->optimizer_count + o];
+            double chosen, low = INFINITY, high = -INFINITY;
+
+            if (!cell->present)
+                continue;
+            chosen =
+                settings_lr(cell->settings, chosen_rest, sizeof chosen_rest);
+            for (size_t row = 0; !isnan(chosen) && row < runs->rows; row++) {
+                double lr;
+
+                if (strcmp(ob_csv_get(runs, row, phase), "tune") != 0 ||
+                    strcmp(ob_csv_get(runs, row, problem),
+                           r->problems[q].label) != 0 ||
+                    strcmp(ob_csv_get(runs, row, optimizer),
+                           r->optimizers[o]) != 0)
+                    continue;
+                lr = settings_lr(ob_csv_get(runs, row, settings), rest,
+                                 sizeof rest);
+                if (!isnan(lr) && strcmp(rest, chosen_rest) == 0)
+                    low = fmin(low, lr), high = fmax(high, lr);
+            }
+            cell->lr_swept = low < high;
+            if (cell->lr_swept)
+                cell->lr_edge = chosen >= high ? 1 : chosen <= low ? -1 : 0;
+        }
 }
 
 /* The columns the charts read, checked once here so a malformed file is
@@ -305,13 +532,17 @@ int ob_report_load(struct ob_report *r, const char *dir, struct ob_error *err)
     if (status == OB_OK)
         status = check_columns(r, err);
     if (status == OB_OK)
+        status = check_run_counts(r, err);
+    if (status == OB_OK) {
         rank_cells(r);
+        mark_lr_edges(r);
+    }
     return status;
 }
 
 void ob_report_free(struct ob_report *r)
 {
-    free(r->suite), free(r->manifest);
+    free(r->suite), free(r->only), free(r->manifest);
     ob_csv_free(&r->runs), ob_csv_free(&r->summary);
     ob_csv_free(&r->targets), ob_csv_free(&r->traces);
     ob_csv_free(&r->problems_csv), ob_csv_free(&r->paths);
@@ -417,11 +648,38 @@ static const char rank_rule[] =
     "target (never reached last); optimizers equal on both share a rank. "
     "The winner is ranked 1.";
 
+static const char *edge_mark(const struct ob_report_cell *cell)
+{
+    return cell->lr_edge > 0 ? "\u2191" : cell->lr_edge < 0 ? "\u2193" : "";
+}
+
+/* The note under the ranks table on lr chosen at an end of its sweep,
+ * with the count of such pairs; 0 when no pair swept lr. */
+static int lr_edge_note(const struct ob_report *r, char *out, size_t size)
+{
+    size_t swept = 0, top = 0, bottom = 0;
+
+    for (size_t k = 0; k < r->problem_count * r->optimizer_count; k++) {
+        swept += r->cells[k].present && r->cells[k].lr_swept;
+        top += r->cells[k].present && r->cells[k].lr_edge > 0;
+        bottom += r->cells[k].present && r->cells[k].lr_edge < 0;
+    }
+    if (swept == 0)
+        return 0;
+    snprintf(out, size,
+             "lr chosen at the top (\u2191) or bottom (\u2193) of its "
+             "sweep: the best rate may lie outside the grid. %zu of the %zu "
+             "pairs whose lr was tuned chose it at an edge (%zu at the top, "
+             "%zu at the bottom).",
+             top + bottom, swept, top, bottom);
+    return 1;
+}
+
 int ob_report_write_summary(const struct ob_report *r, const char *dir,
                             struct ob_error *err)
 {
     struct ob_atomic_file file;
-    char path[4200], names[1024], value[64];
+    char path[4200], names[1024], value[64], note[400];
     FILE *out;
     int status = ob_path_join(path, sizeof path, dir, "summary.md", err);
 
@@ -430,8 +688,10 @@ int ob_report_write_summary(const struct ob_report *r, const char *dir,
     if (status != OB_OK)
         return status;
     out = file.stream;
-    fprintf(out, "# Suite %s\n\n%s\n\n| problem | winner | winner's median |",
-            r->suite, rank_rule);
+    fprintf(out, "# Suite %s", r->suite);
+    if (r->only != NULL)
+        fprintf(out, " (only: %s)", r->only);
+    fprintf(out, "\n\n%s\n\n| problem | winner | winner's median |", rank_rule);
     for (size_t o = 0; o < r->optimizer_count; o++)
         fprintf(out, " %s |", r->optimizers[o]);
     fputs("\n|---|---|---:|", out);
@@ -448,12 +708,14 @@ int ob_report_write_summary(const struct ob_report *r, const char *dir,
                 &r->cells[q * r->optimizer_count + o];
 
             if (cell->present)
-                fprintf(out, " %zu |", cell->rank);
+                fprintf(out, " %zu%s |", cell->rank, edge_mark(cell));
             else
                 fputs(" - |", out);
         }
         fputc('\n', out);
     }
+    if (lr_edge_note(r, note, sizeof note))
+        fprintf(out, "\n%s\n", note);
     fputs("\nOver the suite's reported runs: success = reached the "
           "problem's target loss.\n\n| optimizer | wins | mean rank | "
           "success rate | divergence rate |\n|---|---:|---:|---:|---:|\n",
@@ -546,7 +808,7 @@ static const char page_style[] =
 
 static void html_tables(FILE *out, const struct ob_report *r)
 {
-    char names[1024], value[64];
+    char names[1024], value[64], note[400];
 
     fprintf(out, "<h2 id=\"summary\">Summary</h2>\n<p>");
     html_text(out, rank_rule);
@@ -574,14 +836,20 @@ static void html_tables(FILE *out, const struct ob_report *r)
             }
             fprintf(out,
                     "<td%s title=\"median %.3g, success %.0f%%, "
-                    "diverged %.0f%%\">%zu</td>",
+                    "diverged %.0f%%%s\">%zu%s</td>",
                     cell->rank == 1 ? " class=\"r1\"" : "", cell->median,
                     100.0 * cell->success, 100.0 * cell->divergence,
-                    cell->rank);
+                    cell->lr_edge > 0   ? ", lr at the top of its sweep"
+                    : cell->lr_edge < 0 ? ", lr at the bottom of its sweep"
+                                        : "",
+                    cell->rank, edge_mark(cell));
         }
         fputs("</tr>\n", out);
     }
-    fputs("</table>\n<p>Over the suite's reported runs (success: the run "
+    fputs("</table>\n", out);
+    if (lr_edge_note(r, note, sizeof note))
+        fprintf(out, "<p id=\"lr-edges\">%s</p>\n", note);
+    fputs("<p>Over the suite's reported runs (success: the run "
           "reached the problem's target loss):</p>\n<table id=\"totals\">\n"
           "<tr><th>optimizer</th><th>wins</th><th>mean rank</th>"
           "<th>success rate</th><th>divergence rate</th></tr>\n",
@@ -599,6 +867,16 @@ static void html_tables(FILE *out, const struct ob_report *r)
                 100.0 * share(t.diverged, t.runs));
     }
     fputs("</table>\n", out);
+}
+
+/* A run with --only reports part of the suite: the title says which. */
+static void html_only(FILE *out, const struct ob_report *r)
+{
+    if (r->only == NULL)
+        return;
+    fputs(" (only: ", out);
+    html_text(out, r->only);
+    fputc(')', out);
 }
 
 static int html_chart(FILE *out, const struct ob_report_chart *chart,
@@ -643,9 +921,13 @@ int ob_report_write_html(const struct ob_report *r, const char *dir,
     out = file.stream;
     fprintf(out,
             "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta "
-            "charset=\"utf-8\">\n<title>optbench: suite %s</title>\n"
-            "<style>\n%s</style>\n</head>\n<body>\n<h1>Suite %s</h1>\n",
-            r->suite, page_style, r->suite);
+            "charset=\"utf-8\">\n<title>optbench: suite %s",
+            r->suite);
+    html_only(out, r);
+    fprintf(out, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<h1>Suite %s",
+            page_style, r->suite);
+    html_only(out, r);
+    fputs("</h1>\n", out);
     fputs("<nav><a href=\"#summary\">summary</a>", out);
     if (with_charts && r->chart_count > 0)
         fputs("<a href=\"#suite\">across the suite</a>", out);

@@ -23,11 +23,14 @@ struct ob_report_problem {
 struct ob_report_cell {
     int present;           /* a row exists (--only may leave pairs out) */
     const char *settings;  /* the reported setting */
+    size_t runs;           /* reported runs, from summary.csv */
     int gap;               /* metric = gap (else loss) */
     double median, q1, q3; /* final gap (or loss); diverged = inf */
     double success, divergence, steps_median; /* NAN when none reached */
     double rank_value; /* median, floored at 1e-16 for gaps, NaN = inf */
     size_t rank;       /* 1 = best; equal ranks for full ties */
+    int lr_swept;      /* tuning tried 2+ lr at the setting's other values */
+    int lr_edge;       /* chosen lr is that sweep's highest (+1), lowest (-1) */
 };
 
 /* What a chart is about: a file stem in the plots folder and a caption. */
@@ -40,6 +43,7 @@ struct ob_report_chart {
 struct ob_report {
     char *suite;    /* name from manifest.json */
     char *manifest; /* manifest.json's text */
+    char *only;     /* manifest's "only": run's --only glob, or NULL */
     struct ob_csv runs, summary, targets, traces, problems_csv, paths;
     struct ob_report_problem *problems;
     size_t problem_count;
@@ -51,12 +55,18 @@ struct ob_report {
 };
 
 /* Reads DIR's manifest.json, runs, summary, targets, traces, problems and
- * paths CSVs, checks the columns the report uses and ranks each problem's
+ * paths CSVs, checks the columns the report uses, checks that runs.csv
+ * (its phase=final rows) and traces.csv hold summary.csv's number of
+ * reported runs for each (problem, optimizer) pair and no other pair, so a
+ * file cut short is refused ("PATH has N reported runs of P/O where
+ * summary.csv says M"), and ranks each problem's
  * optimizers: by median final gap (the loss when the minimum is unknown;
  * diverged runs count as +inf, gaps below 1e-16 as 1e-16), ties broken by
  * the median steps to target (never reached last); pairs equal on both
- * share a rank. Errors: OB_EIO "cannot read PATH: reason" (a missing
- * file), OB_EDATA "PATH:LINE: reason" or "PATH: reason", OB_ENOMEM. The
+ * share a rank. It marks each pair whose chosen lr is the highest or lowest
+ * of its sweep: the phase=tune rows of the pair in runs.csv whose other
+ * settings equal the chosen ones. Errors: OB_EIO "cannot read PATH: reason" (a
+ * missing file), OB_EDATA "PATH:LINE: reason" or "PATH: reason", OB_ENOMEM. The
  * report owns its memory until ob_report_free, even on error. */
 int ob_report_load(struct ob_report *report, const char *results_dir,
                    struct ob_error *err);

@@ -561,6 +561,10 @@ static int write_manifest(const struct ob_paths *paths,
     json_object_object_add(root, "compiler_flags",
                            json_object_new_string(OB_COMPILER_FLAGS));
     json_object_object_add(root, "suite", json_object_new_string(suite->name));
+    /* Only when given, so a whole suite's manifest keeps its bytes. */
+    if (plan->only != NULL)
+        json_object_object_add(root, "only",
+                               json_object_new_string(plan->only));
     json_object_object_add(root, "suite_file",
                            json_object_new_string(suite->path));
     json_object_object_add(root, "suite_sha256",

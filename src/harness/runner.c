@@ -573,6 +573,7 @@ int ob_suite_run(const struct ob_suite *suite,
         for (size_t q = 0; q < suite->problem_count; q++)
             entries[q].seeds = 0;
     }
+    plan.only = options->only;
     for (size_t q = 0; q < suite->problem_count; q++)
         for (size_t o = 0; o < suite->optimizer_count; o++) {
             size_t pair = q * suite->optimizer_count + o;

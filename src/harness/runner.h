@@ -54,6 +54,7 @@ struct ob_plan {
     size_t count, capacity;
     size_t *chosen;               /* per (problem, optimizer) pair */
     unsigned char *selected;      /* pair kept by --only */
+    const char *only;             /* --only's glob, or NULL */
 };
 
 struct ob_progress {
