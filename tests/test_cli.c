@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <time.h>
 
+#include "models/idx.h"
 #include "problem.h"
 
 #define ARGS(...) ((const char *const[]){__VA_ARGS__, NULL})
@@ -569,6 +570,51 @@ Test(trace, dataset_problem_prints_a_row_per_epoch_with_test_metrics)
     cr_assert_eq(epoch, 5);
     cr_assert_lt(loss, 0.3);
     cr_assert_gt(accuracy, 0.9);
+    free_result(&r);
+}
+
+/* Test accuracy on the last row of a dataset trace. */
+static double final_test_accuracy(const struct cli_result *r)
+{
+    char line[512];
+    double step, epoch, loss, test_loss, accuracy;
+
+    cr_assert_eq(r->exit_code, 0, "stderr: %s", r->err);
+    nth_line(r->out, count_lines(r->out) - 1, line, sizeof line);
+    cr_assert_eq(sscanf(line, "%lf,%lf,%lf,%lf,%lf", &step, &epoch, &loss,
+                        &test_loss, &accuracy), 5, "%s", line);
+    return accuracy;
+}
+
+/* A one-hidden-layer net separates the two moons almost perfectly. */
+Test(trace, mlp_moons_reaches_97_percent_test_accuracy)
+{
+    struct cli_result r = run_cli(
+        ARGS("trace", "--optimizer", "adam", "--param", "lr=0.01",
+             "--problem", "mlp-moons", "--problem-param", "batch=50",
+             "--epochs", "30"), NULL);
+
+    cr_assert_geq(final_test_accuracy(&r), 0.97);
+    free_result(&r);
+}
+
+/* The published logistic-regression baseline on Fashion-MNIST is about
+ * 0.84; ten epochs of adam at torch's default rate come within 0.01. */
+Test(trace, softmax_fashion_mnist_reaches_83_percent_test_accuracy,
+     .timeout = 120)
+{
+    char path[4200];
+    struct cli_result r;
+
+    snprintf(path, sizeof path, "%s/train-images-idx3-ubyte.gz",
+             ob_fashion_mnist_dir());
+    if (access(path, R_OK) != 0)
+        cr_skip_test("Fashion-MNIST is not installed; run: apt-get install "
+                     "dataset-fashion-mnist");
+    r = run_cli(ARGS("trace", "--optimizer", "adam", "--param", "lr=1e-3",
+                     "--problem", "softmax-fashion-mnist", "--problem-param",
+                     "batch=128", "--epochs", "10"), NULL);
+    cr_assert_geq(final_test_accuracy(&r), 0.83);
     free_result(&r);
 }
 
