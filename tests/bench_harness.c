@@ -610,7 +610,7 @@ int main(int argc, char **argv)
 
     (void)argv;
     if (argc > 1) {
-        fprintf(stderr, "usage: bench_harness (no arguments; about 2 "
+        fprintf(stderr, "usage: bench_harness (no arguments; about 5 "
                         "minutes; table on stdout)\n");
         return 2;
     }
