@@ -72,6 +72,17 @@ static int read_count(const struct ob_csv *csv, size_t row, size_t column,
     return OB_OK;
 }
 
+/* Finds each named column in order; fails on the first one missing. */
+static int require_columns(const struct ob_csv *csv, const char *const *names,
+                           size_t count, size_t *columns, struct ob_error *err)
+{
+    int status = OB_OK;
+
+    for (size_t k = 0; k < count && status == OB_OK; k++)
+        status = ob_csv_require(csv, names[k], &columns[k], err);
+    return status;
+}
+
 static int read_problems(struct ob_report *r, struct ob_error *err)
 {
     static const char *const names[] = {
@@ -88,11 +99,9 @@ static int read_problems(struct ob_report *r, struct ob_error *err)
         "params",
     };
     const struct ob_csv *csv = &r->problems_csv;
-    size_t c[11];
-    int status = OB_OK;
+    size_t c[sizeof names / sizeof *names];
+    int status = require_columns(csv, names, sizeof c / sizeof *c, c, err);
 
-    for (size_t k = 0; k < 11 && status == OB_OK; k++)
-        status = ob_csv_require(csv, names[k], &c[k], err);
     if (status != OB_OK)
         return status;
     r->problems = calloc(csv->rows + 1, sizeof *r->problems);
@@ -147,11 +156,9 @@ static int read_summary(struct ob_report *r, struct ob_error *err)
         "runs",
     };
     const struct ob_csv *csv = &r->summary;
-    size_t c[11];
-    int status = OB_OK;
+    size_t c[sizeof names / sizeof *names];
+    int status = require_columns(csv, names, sizeof c / sizeof *c, c, err);
 
-    for (size_t k = 0; k < 11 && status == OB_OK; k++)
-        status = ob_csv_require(csv, names[k], &c[k], err);
     if (status != OB_OK)
         return status;
     r->optimizers = calloc(csv->rows + 1, sizeof *r->optimizers);
