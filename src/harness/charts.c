@@ -712,9 +712,13 @@ static double final_value(const struct ob_csv *runs, size_t row, int *gap)
     return *gap && v < OB_GAP_FLOOR ? OB_GAP_FLOOR : v;
 }
 
-/* A y range around a single value, which gnuplot would only warn about. */
-static void flat_range(FILE *out, double low, double high, int log_scale)
+/* The y axis of final values in [low, high]: logarithmic when all are
+ * positive, and given a range around a single value, which gnuplot would
+ * only warn about. */
+static void final_axis(FILE *out, double low, double high, int log_scale)
 {
+    if (log_scale)
+        fputs("set logscale y\nset format y '10^{%L}'\n", out);
     if (!(low == high) || !isfinite(low))
         return;
     if (log_scale && low > 0.0)
@@ -796,9 +800,7 @@ static int chart_final_gaps(struct ob_report *r, const char *dir, size_t q,
             "set ylabel 'final %s'\nset bmargin 6\n",
             tics.bytes ? tics.bytes : "", r->optimizer_count,
             gap ? "loss - minimum (floored at 1e-16)" : "loss");
-    if (all_positive)
-        fputs("set logscale y\nset format y '10^{%L}'\n", out);
-    flat_range(out, low, high, all_positive);
+    final_axis(out, low, high, all_positive);
     free(tics.bytes);
     if (status != OB_OK || finite == 0) {
         ob_atomic_abort(&f.data), ob_atomic_abort(&f.script);
@@ -961,9 +963,7 @@ static int chart_lr(struct ob_report *r, const char *dir, size_t q,
             "set logscale x\nset format x '10^{%%L}'\n"
             "set xlabel 'learning rate'\nset ylabel 'median final %s'\n",
             gap ? "loss - minimum (floored at 1e-16)" : "loss");
-    if (all_positive)
-        fputs("set logscale y\nset format y '10^{%L}'\n", out);
-    flat_range(out, low, high, all_positive);
+    final_axis(out, low, high, all_positive);
     return chart_finish(r, &f, stem, &plot, status, lines > 0, (long)q,
                         "Learning-rate sensitivity: "
                         "median final gap over the tuning seeds against "
