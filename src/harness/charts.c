@@ -240,6 +240,29 @@ static int text_add(struct text *t, const char *format, ...)
     }
 }
 
+/* Finishes a chart and frees `plot`. A failed `status` (the text writers
+ * fail only for memory) or nothing drawn drops both files; otherwise the
+ * script gets its plot command, both files are committed and the chart
+ * is listed for the report. */
+static int chart_finish(struct ob_report *r, struct chart_files *f,
+                        const char *stem, struct text *plot, int status,
+                        int drawn, long problem, const char *caption,
+                        struct ob_error *err)
+{
+    if (status != OB_OK || !drawn) {
+        free(plot->bytes);
+        ob_atomic_abort(&f->data), ob_atomic_abort(&f->script);
+        return status == OB_OK ? OB_OK
+                               : ob_errorf(err, OB_ENOMEM, "out of memory");
+    }
+    script_end(f->script.stream, stem, plot->bytes);
+    free(plot->bytes);
+    status = commit_pair(f, err);
+    if (status == OB_OK)
+        status = chart_add(r, stem, problem, caption, err);
+    return status;
+}
+
 /* ---- Medians along traces ------------------------------------------------ */
 
 struct point {
@@ -419,28 +442,17 @@ static int chart_convergence(struct ob_report *r, const char *dir, size_t q,
         fprintf(out, "set yrange [%.17g:%.17g]\n",
                 fmax(lowest, p->target_loss - 2.0 * span), start + 0.25 * span);
     }
-    if (status != OB_OK || drawn == 0) {
-        free(plot.bytes);
-        ob_atomic_abort(&f.data), ob_atomic_abort(&f.script);
-        return status == OB_OK ? OB_OK
-                               : ob_errorf(err, OB_ENOMEM, "out of memory");
-    }
-    script_end(out, stem, plot.bytes);
-    free(plot.bytes);
-    status = commit_pair(&f, err);
-    if (status == OB_OK)
-        status =
-            chart_add(r, stem, (long)q,
-                      p->dataset ? "Convergence: training loss against steps "
-                                   "(bottom) and epochs (top); median over the "
-                                   "reported seeds of runs that have not "
-                                   "diverged, with the interquartile band."
-                                 : "Convergence: gap to the minimum (or loss) "
-                                   "against steps, log scales; median over the "
-                                   "reported seeds of runs that have not "
-                                   "diverged, with the interquartile band.",
-                      err);
-    return status;
+    return chart_finish(r, &f, stem, &plot, status, drawn > 0, (long)q,
+                        p->dataset
+                            ? "Convergence: training loss against steps "
+                              "(bottom) and epochs (top); median over the "
+                              "reported seeds of runs that have not "
+                              "diverged, with the interquartile band."
+                            : "Convergence: gap to the minimum (or loss) "
+                              "against steps, log scales; median over the "
+                              "reported seeds of runs that have not "
+                              "diverged, with the interquartile band.",
+                        err);
 }
 
 /* ---- 2-D trajectories ---------------------------------------------------- */
@@ -670,25 +682,15 @@ static int chart_trajectories(struct ob_report *r, const char *dir, size_t q,
             "set xrange [%.9g:%.9g]\nset yrange [%.9g:%.9g]\n"
             "set xlabel 'x'\nset ylabel 'y'\n",
             stem, view.x0, view.x1, view.y0, view.y1);
-    if (status != OB_OK || drawn == 0 || !(zmax > zmin)) {
-        free(plot.bytes);
-        ob_atomic_abort(&f.data), ob_atomic_abort(&f.script);
-        return status == OB_OK ? OB_OK
-                               : ob_errorf(err, OB_ENOMEM, "out of memory");
-    }
-    script_end(out, stem, plot.bytes);
-    free(plot.bytes);
-    status = commit_pair(&f, err);
-    if (status == OB_OK)
-        status = chart_add(r, stem, (long)q,
-                           "Trajectories: each "
-                           "optimizer's path from the start (filled "
-                           "circle) on the first reported seed, at the "
-                           "trace's rows, over contour lines of the "
-                           "function (log-spaced above its lowest value); "
-                           "the star is the known minimiser.",
-                           err);
-    return status;
+    return chart_finish(r, &f, stem, &plot, status, drawn > 0 && zmax > zmin,
+                        (long)q,
+                        "Trajectories: each "
+                        "optimizer's path from the start (filled "
+                        "circle) on the first reported seed, at the "
+                        "trace's rows, over contour lines of the "
+                        "function (log-spaced above its lowest value); "
+                        "the star is the known minimiser.",
+                        err);
 }
 
 /* ---- Stability ----------------------------------------------------------- */
@@ -710,9 +712,13 @@ static double final_value(const struct ob_csv *runs, size_t row, int *gap)
     return *gap && v < OB_GAP_FLOOR ? OB_GAP_FLOOR : v;
 }
 
-/* A y range around a single value, which gnuplot would only warn about. */
-static void flat_range(FILE *out, double low, double high, int log_scale)
+/* The y axis of final values in [low, high]: logarithmic when all are
+ * positive, and given a range around a single value, which gnuplot would
+ * only warn about. */
+static void final_axis(FILE *out, double low, double high, int log_scale)
 {
+    if (log_scale)
+        fputs("set logscale y\nset format y '10^{%L}'\n", out);
     if (!(low == high) || !isfinite(low))
         return;
     if (log_scale && low > 0.0)
@@ -794,9 +800,7 @@ static int chart_final_gaps(struct ob_report *r, const char *dir, size_t q,
             "set ylabel 'final %s'\nset bmargin 6\n",
             tics.bytes ? tics.bytes : "", r->optimizer_count,
             gap ? "loss - minimum (floored at 1e-16)" : "loss");
-    if (all_positive)
-        fputs("set logscale y\nset format y '10^{%L}'\n", out);
-    flat_range(out, low, high, all_positive);
+    final_axis(out, low, high, all_positive);
     free(tics.bytes);
     if (status != OB_OK || finite == 0) {
         ob_atomic_abort(&f.data), ob_atomic_abort(&f.script);
@@ -959,27 +963,14 @@ static int chart_lr(struct ob_report *r, const char *dir, size_t q,
             "set logscale x\nset format x '10^{%%L}'\n"
             "set xlabel 'learning rate'\nset ylabel 'median final %s'\n",
             gap ? "loss - minimum (floored at 1e-16)" : "loss");
-    if (all_positive)
-        fputs("set logscale y\nset format y '10^{%L}'\n", out);
-    flat_range(out, low, high, all_positive);
-    if (status != OB_OK || lines == 0) {
-        free(plot.bytes);
-        ob_atomic_abort(&f.data), ob_atomic_abort(&f.script);
-        return status == OB_OK ? OB_OK
-                               : ob_errorf(err, OB_ENOMEM, "out of memory");
-    }
-    script_end(out, stem, plot.bytes);
-    free(plot.bytes);
-    status = commit_pair(&f, err);
-    if (status == OB_OK)
-        status = chart_add(r, stem, (long)q,
-                           "Learning-rate sensitivity: "
-                           "median final gap over the tuning seeds against "
-                           "the swept learning rate, log-log; the ring "
-                           "marks the rate tuning chose. Rates whose "
-                           "median run diverged are left out.",
-                           err);
-    return status;
+    final_axis(out, low, high, all_positive);
+    return chart_finish(r, &f, stem, &plot, status, lines > 0, (long)q,
+                        "Learning-rate sensitivity: "
+                        "median final gap over the tuning seeds against "
+                        "the swept learning rate, log-log; the ring "
+                        "marks the rate tuning chose. Rates whose "
+                        "median run diverged are left out.",
+                        err);
 }
 
 /* ---- Dataset problems: test accuracy ------------------------------------- */
@@ -1056,26 +1047,14 @@ static int chart_accuracy(struct ob_report *r, const char *dir, size_t q,
             (double)p->steps / (double)p->steps_per_epoch,
             accuracy ? "accuracy (share of test rows classified correctly)"
                      : "loss (no penalty)");
-    if (status != OB_OK || drawn == 0) {
-        free(plot.bytes);
-        ob_atomic_abort(&f.data), ob_atomic_abort(&f.script);
-        return status == OB_OK ? OB_OK
-                               : ob_errorf(err, OB_ENOMEM, "out of memory");
-    }
-    script_end(out, stem, plot.bytes);
-    free(plot.bytes);
-    status = commit_pair(&f, err);
-    if (status == OB_OK)
-        status =
-            chart_add(r, stem, (long)q,
-                      accuracy ? "Test accuracy against epochs: median over "
-                                 "the reported seeds with the interquartile "
-                                 "band."
-                               : "Test loss against epochs (a regression: no "
-                                 "accuracy): median over the reported seeds "
-                                 "with the interquartile band.",
-                      err);
-    return status;
+    return chart_finish(r, &f, stem, &plot, status, drawn > 0, (long)q,
+                        accuracy ? "Test accuracy against epochs: median over "
+                                   "the reported seeds with the interquartile "
+                                   "band."
+                                 : "Test loss against epochs (a regression: no "
+                                   "accuracy): median over the reported seeds "
+                                   "with the interquartile band.",
+                        err);
 }
 
 /* ---- Across the suite ---------------------------------------------------- */
@@ -1281,26 +1260,15 @@ static int chart_ecdf(struct ob_report *r, const char *dir,
             "set xlabel 'budget (steps)'\n"
             "set ylabel 'share of triples solved'\n",
             budget);
-    if (status != OB_OK || drawn == 0) {
-        free(plot.bytes);
-        ob_atomic_abort(&f.data), ob_atomic_abort(&f.script);
-        return status == OB_OK ? OB_OK
-                               : ob_errorf(err, OB_ENOMEM, "out of memory");
-    }
-    script_end(out, stem, plot.bytes);
-    free(plot.bytes);
-    status = commit_pair(&f, err);
-    if (status == OB_OK)
-        status = chart_add(r, stem, -1,
-                           "Runtime distribution (an ECDF, as "
-                           "COCO draws it): the share of (problem, "
-                           "reported seed, gap target) triples each "
-                           "optimizer reached within a budget of steps; "
-                           "targets are the suite's gap targets, on the "
-                           "problems with a known minimum. Higher and "
-                           "further left is better.",
-                           err);
-    return status;
+    return chart_finish(r, &f, stem, &plot, status, drawn > 0, -1,
+                        "Runtime distribution (an ECDF, as "
+                        "COCO draws it): the share of (problem, "
+                        "reported seed, gap target) triples each "
+                        "optimizer reached within a budget of steps; "
+                        "targets are the suite's gap targets, on the "
+                        "problems with a known minimum. Higher and "
+                        "further left is better.",
+                        err);
 }
 
 /* Dolan and More's performance profile over problems: the cost is the
@@ -1414,26 +1382,16 @@ static int chart_profile(struct ob_report *r, const char *dir,
             "the best median steps to target'\nset ylabel 'share of "
             "problems'\n",
             1.5 * worst);
-    if (status != OB_OK || drawn == 0 || problems == 0) {
-        free(plot.bytes);
-        ob_atomic_abort(&f.data), ob_atomic_abort(&f.script);
-        return status == OB_OK ? OB_OK
-                               : ob_errorf(err, OB_ENOMEM, "out of memory");
-    }
-    script_end(out, stem, plot.bytes);
-    free(plot.bytes);
-    status = commit_pair(&f, err);
-    if (status == OB_OK)
-        status = chart_add(r, stem, -1,
-                           "Performance profile (Dolan and "
-                           "More): for each optimizer, the share of "
-                           "problems on which its median steps to the "
-                           "target loss (never reached = infinite) is "
-                           "within a factor tau of the best optimizer's. "
-                           "At tau = 1: how often it is fastest; on the "
-                           "right: how often it gets there at all.",
-                           err);
-    return status;
+    return chart_finish(r, &f, stem, &plot, status, drawn > 0 && problems > 0,
+                        -1,
+                        "Performance profile (Dolan and "
+                        "More): for each optimizer, the share of "
+                        "problems on which its median steps to the "
+                        "target loss (never reached = infinite) is "
+                        "within a factor tau of the best optimizer's. "
+                        "At tau = 1: how often it is fastest; on the "
+                        "right: how often it gets there at all.",
+                        err);
 }
 
 /* ---- Drawing ------------------------------------------------------------- */

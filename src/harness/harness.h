@@ -153,4 +153,8 @@ int ob_program_available(const char *name);
  * non-finite values). */
 void ob_write_double(FILE *stream, double value);
 
+/* Writes text with <, >, & and " escaped, so it is safe both as element
+ * content and inside a double-quoted attribute. */
+void ob_write_html(FILE *stream, const char *text);
+
 #endif

@@ -1,4 +1,5 @@
-/* Files: folders, atomic writes, number formatting, and a PATH lookup. */
+/* Files: folders, atomic writes, number and HTML formatting, and a PATH
+ * lookup. */
 #include "harness.h"
 
 #include <errno.h>
@@ -145,4 +146,26 @@ void ob_write_double(FILE *stream, double value)
         fputs(value > 0 ? "inf" : "-inf", stream);
     else
         fprintf(stream, "%.17g", value);
+}
+
+void ob_write_html(FILE *stream, const char *text)
+{
+    for (; *text != '\0'; text++) {
+        switch (*text) {
+        case '<':
+            fputs("&lt;", stream);
+            break;
+        case '>':
+            fputs("&gt;", stream);
+            break;
+        case '&':
+            fputs("&amp;", stream);
+            break;
+        case '"':
+            fputs("&quot;", stream);
+            break;
+        default:
+            fputc(*text, stream);
+        }
+    }
 }

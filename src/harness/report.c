@@ -72,6 +72,17 @@ static int read_count(const struct ob_csv *csv, size_t row, size_t column,
     return OB_OK;
 }
 
+/* Finds each named column in order; fails on the first one missing. */
+static int require_columns(const struct ob_csv *csv, const char *const *names,
+                           size_t count, size_t *columns, struct ob_error *err)
+{
+    int status = OB_OK;
+
+    for (size_t k = 0; k < count && status == OB_OK; k++)
+        status = ob_csv_require(csv, names[k], &columns[k], err);
+    return status;
+}
+
 static int read_problems(struct ob_report *r, struct ob_error *err)
 {
     static const char *const names[] = {
@@ -88,11 +99,9 @@ static int read_problems(struct ob_report *r, struct ob_error *err)
         "params",
     };
     const struct ob_csv *csv = &r->problems_csv;
-    size_t c[11];
-    int status = OB_OK;
+    size_t c[sizeof names / sizeof *names];
+    int status = require_columns(csv, names, sizeof c / sizeof *c, c, err);
 
-    for (size_t k = 0; k < 11 && status == OB_OK; k++)
-        status = ob_csv_require(csv, names[k], &c[k], err);
     if (status != OB_OK)
         return status;
     r->problems = calloc(csv->rows + 1, sizeof *r->problems);
@@ -147,11 +156,9 @@ static int read_summary(struct ob_report *r, struct ob_error *err)
         "runs",
     };
     const struct ob_csv *csv = &r->summary;
-    size_t c[11];
-    int status = OB_OK;
+    size_t c[sizeof names / sizeof *names];
+    int status = require_columns(csv, names, sizeof c / sizeof *c, c, err);
 
-    for (size_t k = 0; k < 11 && status == OB_OK; k++)
-        status = ob_csv_require(csv, names[k], &c[k], err);
     if (status != OB_OK)
         return status;
     r->optimizers = calloc(csv->rows + 1, sizeof *r->optimizers);
@@ -735,28 +742,6 @@ int ob_report_write_summary(const struct ob_report *r, const char *dir,
 
 /* ---- report.html --------------------------------------------------------- */
 
-static void html_text(FILE *out, const char *text)
-{
-    for (; *text; text++) {
-        switch (*text) {
-        case '<':
-            fputs("&lt;", out);
-            break;
-        case '>':
-            fputs("&gt;", out);
-            break;
-        case '&':
-            fputs("&amp;", out);
-            break;
-        case '"':
-            fputs("&quot;", out);
-            break;
-        default:
-            fputc(*text, out);
-        }
-    }
-}
-
 /* Copies a gnuplot SVG into the page: without its XML prologue, and with
  * every id (and reference to one) prefixed by the chart's number, since
  * ids must be unique across the page's inlined pictures. */
@@ -811,7 +796,7 @@ static void html_tables(FILE *out, const struct ob_report *r)
     char names[1024], value[64], note[400];
 
     fprintf(out, "<h2 id=\"summary\">Summary</h2>\n<p>");
-    html_text(out, rank_rule);
+    ob_write_html(out, rank_rule);
     fputs("</p>\n<table id=\"ranks\">\n<tr><th>problem</th><th>winner</th>"
           "<th>winner's median</th>",
           out);
@@ -875,7 +860,7 @@ static void html_only(FILE *out, const struct ob_report *r)
     if (r->only == NULL)
         return;
     fputs(" (only: ", out);
-    html_text(out, r->only);
+    ob_write_html(out, r->only);
     fputc(')', out);
 }
 
@@ -893,7 +878,7 @@ static int html_chart(FILE *out, const struct ob_report_chart *chart,
     fputs("<figure>\n", out);
     status = inline_svg(out, path, number, err);
     fputs("\n<figcaption>", out);
-    html_text(out, chart->caption);
+    ob_write_html(out, chart->caption);
     fprintf(out, " <small>(%s.gp)</small></figcaption>\n</figure>\n",
             chart->stem);
     return status;
@@ -959,7 +944,7 @@ int ob_report_write_html(const struct ob_report *r, const char *dir,
         return status;
     }
     fputs("<h2 id=\"manifest\">Manifest</h2>\n<pre>", out);
-    html_text(out, r->manifest);
+    ob_write_html(out, r->manifest);
     fputs("</pre>\n<h2 id=\"files\">Files</h2>\n<ul>\n", out);
     for (size_t i = 0; i < sizeof csvs / sizeof csvs[0]; i++)
         fprintf(out, "<li><a href=\"%s\">%s</a></li>\n", csvs[i], csvs[i]);

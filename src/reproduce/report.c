@@ -7,29 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void html_text(FILE *out, const char *text)
-{
-    for (const char *c = text; *c != '\0'; c++) {
-        switch (*c) {
-        case '<':
-            fputs("&lt;", out);
-            break;
-        case '>':
-            fputs("&gt;", out);
-            break;
-        case '&':
-            fputs("&amp;", out);
-            break;
-        case '"':
-            fputs("&quot;", out);
-            break;
-        default:
-            fputc(*c, out);
-        }
-    }
-}
-
-/* Notes are paragraphs separated by blank lines. */
+/* Notes are paragraphs separated by blank lines. Quotes are left as they
+ * are (this is element text only), so this is not ob_write_html. */
 static void html_paragraphs(FILE *out, const char *text)
 {
     fputs("<p>", out);
@@ -151,11 +130,11 @@ static int report_recipe(FILE *html, FILE *md, const char *dir,
             "<div class=\"text\">\n"
             "<h2>%s: ",
             recipe->name, recipe->name);
-    html_text(html, recipe->title);
+    ob_write_html(html, recipe->title);
     fputs("</h2>\n<p><i>", html);
-    html_text(html, recipe->citation);
+    ob_write_html(html, recipe->citation);
     fputs("</i></p>\n<p><b>Claim:</b> ", html);
-    html_text(html, recipe->claim);
+    ob_write_html(html, recipe->claim);
     fputs("</p>\n", html);
     fprintf(md, "## %s: %s\n\n*%s*\n\n**Claim:** %s\n\n", recipe->name,
             recipe->title, recipe->citation, recipe->claim);
@@ -227,9 +206,9 @@ static int report_recipe(FILE *html, FILE *md, const char *dir,
         number_field(c, "measured", measured, sizeof measured);
         number_field(c, "expected", expected, sizeof expected);
         fputs("<tr><td>", html);
-        html_text(html, field_string(c, "description"));
+        ob_write_html(html, field_string(c, "description"));
         fprintf(html, "</td><td>%s</td><td>%s</td><td>", measured, expected);
-        html_text(html, field_string(c, "tolerance"));
+        ob_write_html(html, field_string(c, "tolerance"));
         fprintf(html,
                 "</td><td class=\"why\"><a href=\"#%s-why-%zu\">[%zu]</a>"
                 "</td><td class=\"%s\">%s</td></tr>\n",
@@ -251,7 +230,7 @@ static int report_recipe(FILE *html, FILE *md, const char *dir,
     for (size_t n = 1, i = 0; n <= distinct; i++)
         if (numbers[i] == n) {
             fprintf(html, "<li id=\"%s-why-%zu\">", recipe->name, n);
-            html_text(html, whys[i]);
+            ob_write_html(html, whys[i]);
             fputs("</li>\n", html);
             fprintf(md, "- [%zu] ", n++);
             ob_markdown_cell(md, whys[i]);
@@ -298,7 +277,7 @@ static void summary(FILE *html, FILE *md, const char *dir)
         }
         fprintf(html, "<tr><td><a href=\"#%s\">%s</a></td><td>", recipe->name,
                 recipe->name);
-        html_text(html, recipe->citation);
+        ob_write_html(html, recipe->citation);
         fprintf(html, "</td><td class=\"%s\">%s", class, verdict);
         if (root == NULL)
             fprintf(html, " (run <code>optbench reproduce %s</code>)",
