@@ -101,6 +101,28 @@ static int parse_count(const char *text, unsigned long long minimum,
     return 0;
 }
 
+/* --jobs N, shared by run, plot and reproduce: threads or processes. */
+static int jobs_option(const char *usage, const char *text, int *jobs)
+{
+    unsigned long long number;
+
+    if (parse_count(text, 1, 1024, &number) != 0)
+        return usage_error(usage, "--jobs '%s' is not a whole number in "
+                           "[1, 1024]", text);
+    *jobs = (int)number;
+    return EXIT_OK;
+}
+
+/* An option naming a folder (--out, --plots): any text but the empty one. */
+static int folder_option(const char *usage, const char *option,
+                         const char *text, const char **folder)
+{
+    if (*text == '\0')
+        return usage_error(usage, "%s needs a folder name", option);
+    *folder = text;
+    return EXIT_OK;
+}
+
 struct trace_row_context {
     FILE *out;
     const struct ob_problem *problem;
@@ -505,16 +527,14 @@ static int command_run(int argc, char **argv)
     while ((c = getopt_long(argc, argv, ":hj:", options, NULL)) != -1) {
         switch (c) {
         case 'o':
-            if (*optarg == '\0')
-                return usage_error(run_usage, "--out needs a folder name%s",
-                                   "");
-            run_options.out_dir = optarg;
+            if (folder_option(run_usage, "--out", optarg,
+                              &run_options.out_dir) != EXIT_OK)
+                return EXIT_USAGE;
             break;
         case 'j':
-            if (parse_count(optarg, 1, 1024, &number) != 0)
-                return usage_error(run_usage, "--jobs '%s' is not a whole "
-                                   "number in [1, 1024]", optarg);
-            run_options.threads = (int)number;
+            if (jobs_option(run_usage, optarg, &run_options.threads) !=
+                EXIT_OK)
+                return EXIT_USAGE;
             break;
         case 's':
             if (parse_count(optarg, 1, 100000, &number) != 0)
@@ -717,10 +737,9 @@ static int command_compare(int argc, char **argv)
             compare_options.exact = 1;
             break;
         case 'o':
-            if (*optarg == '\0')
-                return usage_error(compare_usage, "--out needs a folder "
-                                   "name%s", "");
-            out_dir = optarg;
+            if (folder_option(compare_usage, "--out", optarg, &out_dir) !=
+                EXIT_OK)
+                return EXIT_USAGE;
             break;
         case 'n':
             compare_options.charts = 0;
@@ -836,7 +855,6 @@ static int command_plot(int argc, char **argv)
     };
     const char *dir, *plots = NULL;
     char plots_default[4200];
-    unsigned long long number;
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     int c, status, jobs = cpus > 0 ? (int)cpus : 1, draw;
     struct ob_report report;
@@ -848,16 +866,12 @@ static int command_plot(int argc, char **argv)
     while ((c = getopt_long(argc, argv, ":hj:", options, NULL)) != -1) {
         switch (c) {
         case 'p':
-            if (*optarg == '\0')
-                return usage_error(plot_usage, "--plots needs a folder "
-                                   "name%s", "");
-            plots = optarg;
+            if (folder_option(plot_usage, "--plots", optarg, &plots) != EXIT_OK)
+                return EXIT_USAGE;
             break;
         case 'j':
-            if (parse_count(optarg, 1, 1024, &number) != 0)
-                return usage_error(plot_usage, "--jobs '%s' is not a whole "
-                                   "number in [1, 1024]", optarg);
-            jobs = (int)number;
+            if (jobs_option(plot_usage, optarg, &jobs) != EXIT_OK)
+                return EXIT_USAGE;
             break;
         case 'h':
             fputs(plot_usage, stdout);
@@ -983,7 +997,6 @@ static int command_reproduce(int argc, char **argv)
     const struct ob_recipe *chosen = NULL;
     int fast = 0, list = 0, threads = 0, name_given, c, status;
     int progress = isatty(STDERR_FILENO), any_failed = 0, any_error = 0;
-    unsigned long long number;
     char dir[4096], names[1024];
     size_t total, failing, ran = 0;
     struct ob_error err;
@@ -994,16 +1007,13 @@ static int command_reproduce(int argc, char **argv)
     while ((c = getopt_long(argc, argv, ":hj:", options, NULL)) != -1) {
         switch (c) {
         case 'o':
-            if (*optarg == '\0')
-                return usage_error(reproduce_usage, "--out needs a folder "
-                                   "name%s", "");
-            out_dir = optarg;
+            if (folder_option(reproduce_usage, "--out", optarg, &out_dir) !=
+                EXIT_OK)
+                return EXIT_USAGE;
             break;
         case 'j':
-            if (parse_count(optarg, 1, 1024, &number) != 0)
-                return usage_error(reproduce_usage, "--jobs '%s' is not a "
-                                   "whole number in [1, 1024]", optarg);
-            threads = (int)number;
+            if (jobs_option(reproduce_usage, optarg, &threads) != EXIT_OK)
+                return EXIT_USAGE;
             break;
         case 'f':
             fast = 1;
